@@ -1,0 +1,118 @@
+/**
+ * A platform profile: what production enforces, as data (sandbox/*.yaml). Adding a platform means adding a
+ * profile file, not code paths. Users can point `--platform` at their own file; it is validated like a spec.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { RehearseError } from '../shared/errors.js';
+
+const seconds = z.number().nonnegative();
+const InstanceSize = z.strictObject({
+  slug: z.string(),
+  memory_mib: z.number().int().positive(),
+  cpus: z.number().positive(),
+  cpu_type: z.enum(['shared', 'dedicated']),
+  usd_per_month: z.number().nonnegative(),
+  single_instance_only: z.boolean().default(false),
+  deprecated: z.boolean().default(false),
+});
+
+export const ProfileSchema = z.strictObject({
+  name: z.string(),
+  title: z.string(),
+  filesystem: z.strictObject({
+    mode: z.enum(['read-only', 'ephemeral']),
+    writable: z.array(z.string()),
+    shm_size_mib: z.number().int().positive(),
+    ephemeral_limit_mib: z.number().int().positive(),
+  }),
+  port: z.strictObject({ env: z.string(), default_http_port: z.number().int().min(1).max(65535) }),
+  network: z.strictObject({
+    dns_by_component_name: z.boolean(),
+    instances_reach_each_other: z.boolean(),
+    workers_have_dns: z.boolean(),
+  }),
+  process: z.strictObject({ pids_limit: z.number().int().positive(), no_new_privileges: z.boolean() }),
+  health: z.strictObject({
+    initial_delay_seconds: seconds,
+    period_seconds: seconds,
+    timeout_seconds: seconds,
+    success_threshold: z.number().int().positive(),
+    failure_threshold: z.number().int().positive(),
+  }),
+  termination: z.strictObject({ drain_seconds: seconds, grace_period_seconds: seconds }),
+  build: z.strictObject({ timeout_seconds: seconds }),
+  jobs: z.strictObject({ timeout_seconds: seconds }),
+  router: z.strictObject({
+    mode: z.enum(['buffering', 'streaming']),
+    request_timeout_seconds: seconds,
+    request_timeout_status: z.number().int(),
+    request_timeout_code: z.string(),
+    first_byte_timeout_seconds: seconds,
+    idle_timeout_seconds: seconds,
+    max_request_body_mib: z.number().positive(),
+    max_header_bytes: z.number().int().positive(),
+    response_buffer_kib: z.number().nonnegative(),
+  }),
+  default_instance_size: z.string(),
+  instance_sizes: z.array(InstanceSize).min(1),
+});
+
+export type Profile = z.output<typeof ProfileSchema>;
+export type InstanceSize = z.output<typeof InstanceSize>;
+
+/** sandbox/ ships beside dist/ and src/ alike, two levels up from this file. */
+export const SANDBOX_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sandbox');
+
+export function builtinProfiles(): string[] {
+  return ['digitalocean', 'heroku'];
+}
+
+/** `nameOrFile`: a built-in profile name, or a path to a profile YAML. Default: digitalocean. */
+export function loadProfile(nameOrFile = 'digitalocean'): Profile {
+  const file = existsSync(nameOrFile) ? path.resolve(nameOrFile) : path.join(SANDBOX_DIR, `${nameOrFile}.yaml`);
+  if (!existsSync(file)) {
+    throw new RehearseError('PROFILE_INVALID', `no platform profile named "${nameOrFile}"`, {
+      hint: `use one of ${builtinProfiles().join(', ')}, or a path to a profile YAML like sandbox/digitalocean.yaml`,
+    });
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    throw new RehearseError('PROFILE_INVALID', `profile YAML: ${e.message.split('\n')[0]}`, {
+      location: { file, line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1 },
+      hint: 'fix the YAML syntax of the profile',
+    });
+  }
+  const parsed = ProfileSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new RehearseError('PROFILE_INVALID', `profile field ${issue.path.join('.')}: ${issue.message}`, {
+      location: { file, line: 1, column: 1 },
+      hint: 'compare with sandbox/digitalocean.yaml, which lists every field',
+    });
+  }
+  const profile = parsed.data;
+  if (!profile.instance_sizes.some((s) => s.slug === profile.default_instance_size)) {
+    throw new RehearseError(
+      'PROFILE_INVALID',
+      `default_instance_size "${profile.default_instance_size}" is not listed`,
+      {
+        location: { file, line: 1, column: 1 },
+        hint: 'add it to instance_sizes or pick a listed slug',
+      },
+    );
+  }
+  return profile;
+}
+
+/** The smallest current size whose memory is at least `mib`: what the OOM diagnosis recommends. */
+export function sizeThatFits(profile: Profile, mib: number): InstanceSize | undefined {
+  return profile.instance_sizes
+    .filter((s) => !s.deprecated && s.memory_mib >= mib)
+    .sort((a, b) => a.memory_mib - b.memory_mib || a.usd_per_month - b.usd_per_month)[0];
+}

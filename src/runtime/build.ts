@@ -1,0 +1,125 @@
+/**
+ * Builds one image per component with the classic builder (offline-friendly), packing the context ourselves so
+ * `.dockerignore` is honoured exactly as Docker does, and keeping the whole build log: when a build fails or
+ * times out the platform loses it, we must not.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { createRequire } from 'node:module';
+import type { Ignore } from '@balena/dockerignore';
+import tar from 'tar-fs';
+import { RehearseError } from '../shared/errors.js';
+import { LABEL } from '../shared/labels.js';
+import type { ComponentModel } from '../spec/model.js';
+import type { Engine } from './engine.js';
+
+// CommonJS with a `default` export whose types do not say so; require gives the function itself.
+const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as (o: { ignorecase: boolean }) => Ignore;
+
+export interface BuildOptions {
+  appId: string;
+  timeoutSeconds: number;
+  /** Called with each line of build output, for live progress. */
+  onLine?: (line: string) => void;
+}
+
+export function imageTag(appId: string, component: string) {
+  return `rehearse/${appId}/${component}:latest`;
+}
+
+export async function buildComponent(
+  docker: Engine,
+  c: ComponentModel,
+  opts: BuildOptions,
+): Promise<{ image: string; log: string[] }> {
+  if (c.build.kind === 'image') return { image: c.build.image, log: [] };
+  if (c.build.kind === 'buildpack') {
+    throw new RehearseError(
+      'BUILD_UNSUPPORTED',
+      `"${c.name}" has no dockerfile_path: it would be built with buildpacks, which rehearse does not emulate yet`,
+      {
+        hint: `add a Dockerfile and set dockerfile_path for "${c.name}" in the spec (line ${c.line})`,
+      },
+    );
+  }
+  const { context, dockerfile } = c.build;
+  if (!existsSync(context))
+    throw new RehearseError('FILE_MISSING', `source_dir of "${c.name}" does not exist: ${context}`, {
+      hint: 'source_dir is relative to the repository root',
+    });
+  if (!existsSync(dockerfile))
+    throw new RehearseError('FILE_MISSING', `Dockerfile of "${c.name}" does not exist: ${dockerfile}`, {
+      hint: 'dockerfile_path is relative to the repository root',
+    });
+
+  // The Dockerfile may sit outside the context (dockerfile_path is relative to the repo root, not source_dir).
+  const relDockerfile = path.relative(context, dockerfile);
+  const inside = !relDockerfile.startsWith('..');
+  const ignoreFile = path.join(context, '.dockerignore');
+  const ig = dockerignore({ ignorecase: false }).add(existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : '');
+  const pack = tar.pack(context, {
+    ignore: (abs) => {
+      const rel = path.relative(context, abs).split(path.sep).join('/');
+      return rel !== relDockerfile && rel !== '.dockerignore' && rel !== '' && ig.ignores(rel);
+    },
+    finalize: inside,
+    finish: inside
+      ? undefined
+      : (p) => {
+          p.entry({ name: '.rehearse.Dockerfile' }, readFileSync(dockerfile));
+          p.finalize();
+        },
+  });
+  const image = imageTag(opts.appId, c.name);
+  const buildargs = Object.fromEntries(c.buildEnv.map((e) => [e.key, e.value]));
+  const stream = (await docker.buildImage(pack as unknown as NodeJS.ReadableStream, {
+    t: image,
+    dockerfile: inside ? relDockerfile.split(path.sep).join('/') : '.rehearse.Dockerfile',
+    buildargs,
+    labels: { [LABEL.app]: opts.appId, [LABEL.component]: c.name },
+    rm: true,
+    forcerm: true,
+  })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+
+  const log: string[] = [];
+  let error: string | undefined;
+  const lines = readline.createInterface({ input: stream });
+  const timer = setTimeout(() => {
+    error = `build timed out after ${opts.timeoutSeconds}s (the platform's build timeout)`;
+    stream.destroy();
+  }, opts.timeoutSeconds * 1000);
+  try {
+    for await (const raw of lines) {
+      let msg: { stream?: string; error?: string; errorDetail?: { message?: string }; status?: string };
+      try {
+        msg = JSON.parse(raw);
+      } catch {
+        continue; // a non-JSON line must not kill the build (dockerode #560)
+      }
+      const text = msg.stream ?? msg.status;
+      if (text) {
+        for (const l of text
+          .replace(/\n$/, '')
+          .split('\n')
+          .filter((x) => x.trim())) {
+          log.push(l);
+          opts.onLine?.(l);
+        }
+      }
+      if (msg.error) error = msg.errorDetail?.message ?? msg.error;
+    }
+  } catch (cause) {
+    error ??= (cause as Error).message;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (error) {
+    // The classic builder reports failure as a line in a 200 stream; followProgress would call it success.
+    throw new RehearseError('BUILD_FAILED', `build of "${c.name}" failed: ${error}`, {
+      details: log.slice(-40).join('\n'),
+      hint: `the full build log (${log.length} lines) is kept in the error's log; fix the Dockerfile step above`,
+    });
+  }
+  return { image, log };
+}

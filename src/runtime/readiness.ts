@@ -1,0 +1,114 @@
+/**
+ * Readiness as strategy objects: a probe says whether one instance answers now; waitUntilLive applies the spec's
+ * delays and thresholds and races the container's exit, so a crash at boot fails at once with its evidence.
+ */
+import { request } from 'undici';
+import { RehearseError } from '../shared/errors.js';
+import type { HealthCheckModel } from '../spec/model.js';
+import type { Engine } from './engine.js';
+import { explainListeners, isWildcard, listeners } from './listening.js';
+
+export interface ProbeTarget {
+  docker: Engine;
+  containerId: string;
+  component: string;
+  /** http://127.0.0.1:<published port> */
+  url: string;
+}
+
+export interface Probe {
+  describe(): string;
+  check(t: ProbeTarget, timeoutMs: number): Promise<boolean>;
+}
+
+/** TCP: something listens on the port on all interfaces, read inside the container (a published port always accepts). */
+export class TcpProbe implements Probe {
+  constructor(readonly port: number) {}
+  describe() {
+    return `TCP on port ${this.port}`;
+  }
+  async check(t: ProbeTarget) {
+    const ls = await listeners(t.docker, t.containerId);
+    return ls?.some((l) => l.port === this.port && isWildcard(l.address)) ?? false;
+  }
+}
+
+/** HTTP: GET the path; 2xx and 3xx are healthy, as the platform's probes count them. */
+export class HttpProbe implements Probe {
+  constructor(readonly path: string) {}
+  describe() {
+    return `HTTP GET ${this.path}`;
+  }
+  async check(t: ProbeTarget, timeoutMs: number) {
+    try {
+      const res = await request(new URL(this.path, t.url), {
+        method: 'GET',
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { 'user-agent': 'rehearse-health/1' },
+      });
+      await res.body.dump();
+      return res.statusCode >= 200 && res.statusCode < 400;
+    } catch {
+      return false;
+    }
+  }
+}
+
+export const probeFor = (h: HealthCheckModel): Probe =>
+  h.kind === 'http' ? new HttpProbe(h.path ?? '/') : new TcpProbe(h.port);
+
+export interface LiveOptions {
+  health: HealthCheckModel;
+  /** Resolves when the container exits, with its exit code. */
+  exited: Promise<number>;
+  signal?: AbortSignal;
+  /** Last log lines, for the failure's evidence. */
+  logTail: () => string[];
+}
+
+/**
+ * Probes fast (every 250 ms) so a healthy app is live as soon as it answers, but counts failures per period:
+ * the deploy fails at the same moment production's would (initial delay + period x failure threshold).
+ */
+export async function waitUntilLive(t: ProbeTarget, o: LiveOptions): Promise<void> {
+  const h = o.health;
+  const probe = probeFor(h);
+  let exitCode: number | undefined;
+  void o.exited.then((c) => (exitCode = c));
+  await sleep(h.initialDelaySeconds * 1000, o.signal);
+  const deadline = Date.now() + h.periodSeconds * h.failureThreshold * 1000;
+  let successes = 0;
+  while (true) {
+    if (o.signal?.aborted) throw o.signal.reason;
+    if (exitCode !== undefined) {
+      throw new RehearseError('HEALTH_FAILED', `${t.component} exited with code ${exitCode} before it became live`, {
+        details: o.logTail().slice(-30).join('\n'),
+        hint: 'the last log lines above show why it stopped',
+      });
+    }
+    if (await probe.check(t, h.timeoutSeconds * 1000)) {
+      if (++successes >= h.successThreshold) return;
+    } else successes = 0;
+    if (Date.now() > deadline) break;
+    await sleep(Math.min(250, h.periodSeconds * 1000), o.signal);
+  }
+  const ls = await listeners(t.docker, t.containerId);
+  const why = ls ? explainListeners(t.component, h.port, ls) : undefined;
+  const waited = h.initialDelaySeconds + h.periodSeconds * h.failureThreshold;
+  throw new RehearseError(
+    'HEALTH_FAILED',
+    `${t.component} never passed its health check (${probe.describe()}) within ${waited}s`,
+    {
+      details: [why, ...o.logTail().slice(-30)].filter(Boolean).join('\n'),
+      hint: why ?? `make ${probe.describe()} answer, or raise health_check.initial_delay_seconds if boot is slow`,
+    },
+  );
+}
+
+function sleep(ms: number, signal?: AbortSignal) {
+  return new Promise<void>((resolve, reject) => {
+    if (ms <= 0) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+  });
+}

@@ -1,0 +1,20 @@
+/**
+ * Labels are rehearse's state store: every Docker object it creates carries them, so `down`, Ctrl-C and the
+ * next `up` after a crash can find everything without any file on disk.
+ */
+export const LABEL = {
+  /** The app's name from the spec, scoped by the project folder hash: what `down` removes. */
+  app: 'rehearse.app',
+  /** The component name from the spec. */
+  component: 'rehearse.component',
+  /** `<component>-<n>`, the instance index, 1-based as App Platform's console shows. */
+  instance: 'rehearse.instance',
+  /** The session (one `up` process); objects of a session whose process is gone are orphans. */
+  session: 'rehearse.session',
+  /** pid of the process that owns the session, for orphan detection on the same host. */
+  pid: 'rehearse.pid',
+  /** service | worker | job | static_site: what the object runs. */
+  kind: 'rehearse.kind',
+  /** Base images built offline from Debian packages carry this (scripts/base-images). */
+  standIn: 'rehearse.stand-in',
+} as const;

@@ -1,0 +1,220 @@
+/**
+ * Runs the zod schema over the parsed YAML and turns each issue into a located Diagnostic a newcomer can act on:
+ * the field, what was expected, what was found, and the fix ("did you mean `http_port`?").
+ */
+import type { z } from 'zod';
+import { nearest, type Diagnostic } from './diagnostics.js';
+import { AppSpecSchema, type AppSpec } from './schema.js';
+import { locate, pathString, type PathItem, type SpecSource } from './source.js';
+
+type AnySchema = z.ZodType;
+interface Def {
+  type: string;
+  shape?: Record<string, AnySchema>;
+  element?: AnySchema;
+  innerType?: AnySchema;
+  in?: AnySchema;
+  options?: AnySchema[];
+}
+const defOf = (s: AnySchema) => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The keys an object schema allows at a path, for suggestions. */
+export function knownKeysAt(path: readonly PathItem[], schema: AnySchema = AppSpecSchema): string[] {
+  let s: AnySchema | undefined = schema;
+  const unwrap = () => {
+    while (s) {
+      const d = defOf(s);
+      if (d.innerType) s = d.innerType;
+      else if (d.type === 'pipe' && d.in) s = d.in;
+      else break;
+    }
+  };
+  unwrap();
+  for (const step of path) {
+    if (!s) return [];
+    const d = defOf(s);
+    if (d.type === 'object' && typeof step === 'string') s = d.shape?.[step];
+    else if (d.type === 'array' && typeof step === 'number') s = d.element;
+    else return [];
+    unwrap();
+  }
+  const d = s ? defOf(s) : undefined;
+  return d?.type === 'object' && d.shape ? Object.keys(d.shape) : [];
+}
+
+function valueAt(data: unknown, path: readonly PathItem[]): unknown {
+  let v: unknown = data;
+  for (const step of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[step as string];
+  }
+  return v;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${String(value)}`;
+}
+
+const EXPECTED: Record<string, string> = {
+  int: 'an integer',
+  object: 'a mapping (key: value lines)',
+  array: 'a list (lines starting with "- ")',
+  string: 'a string',
+  boolean: 'true or false',
+  number: 'a number',
+};
+
+const COMPONENT_KEYS = [
+  'build_command',
+  'run_command',
+  'dockerfile_path',
+  'source_dir',
+  'http_port',
+  'instance_size_slug',
+  'instance_count',
+  'routes',
+  'health_check',
+  'github',
+  'git',
+  'gitlab',
+  'image',
+  'log_destinations',
+  'environment_slug',
+];
+
+const COMPONENT_WORD: Record<string, string> = {
+  services: 'service',
+  workers: 'worker',
+  jobs: 'job',
+  static_sites: 'static site',
+  functions: 'functions component',
+  databases: 'database',
+};
+
+export function checkSchema(source: SpecSource, data: unknown): { spec?: AppSpec; diagnostics: Diagnostic[] } {
+  const result = AppSpecSchema.safeParse(data);
+  if (result.success) return { spec: result.data, diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  for (const issue of result.error.issues) {
+    const path = issue.path as PathItem[];
+    const field = String(path.at(-1) ?? 'spec');
+    const found = valueAt(data, path);
+    const at = (p: readonly PathItem[], key = false) => ({ file: source.file, ...locate(source, p, key) });
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = knownKeysAt(path);
+        for (const key of issue.keys) {
+          const guess = nearest(key, known);
+          diagnostics.push({
+            ...at([...path, key], true),
+            path: pathString([...path, key]),
+            severity: 'error',
+            code: 'unknown-key',
+            message: `unknown key "${key}"${guess ? `: did you mean "${guess}"?` : ''}`,
+            hint: guess
+              ? `rename "${key}" to "${guess}"`
+              : path.length === 0 && COMPONENT_KEYS.includes(key)
+                ? `"${key}" belongs inside a component (under services, workers, jobs or static_sites), not at the top level`
+                : `remove "${key}" or move it where it belongs; keys allowed here: ${known.join(', ')}`,
+          });
+        }
+        break;
+      }
+      case 'invalid_type': {
+        if (found === undefined) {
+          const parent = path.slice(0, -1);
+          const kind = COMPONENT_WORD[String(parent.at(-2) ?? '')];
+          diagnostics.push({
+            ...at(parent),
+            path: pathString(path),
+            severity: 'error',
+            code: 'missing-field',
+            message: kind && field === 'name' ? `every ${kind} needs a name` : `"${field}" is required here`,
+            hint: `add "${field}:" to this mapping`,
+          });
+        } else {
+          const expected =
+            EXPECTED[issue.expected === 'number' && field !== 'value' ? 'int' : issue.expected] ??
+            `a ${issue.expected}`;
+          diagnostics.push({
+            ...at(path),
+            path: pathString(path),
+            severity: 'error',
+            code: 'wrong-type',
+            message: `${field} must be ${expected}, got ${describe(found)}`,
+            hint:
+              typeof found === 'string' && /^\d+$/.test(found)
+                ? `write ${found} without quotes`
+                : `set ${field} to ${expected}`,
+          });
+        }
+        break;
+      }
+      case 'invalid_value': {
+        const values = issue.values.map(String);
+        const guess = typeof found === 'string' ? nearest(found, values) : undefined;
+        diagnostics.push({
+          ...at(path),
+          path: pathString(path),
+          severity: 'error',
+          code: 'bad-value',
+          message: `${field} must be one of ${values.filter((v) => !v.startsWith('UNSPECIFIED') && v !== 'UNSET').join(', ')}, got ${describe(found)}`,
+          hint: guess ? `did you mean "${guess}"?` : `pick one of the values listed`,
+        });
+        break;
+      }
+      case 'too_small':
+      case 'too_big': {
+        const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+        const range = field.includes('port')
+          ? 'between 1 and 65535'
+          : issue.code === 'too_small'
+            ? `at least ${bound}`
+            : `at most ${bound}`;
+        diagnostics.push({
+          ...at(path),
+          path: pathString(path),
+          severity: 'error',
+          code: 'out-of-range',
+          message: `${field} must be ${range}, got ${describe(found)}`,
+          hint: `use a value ${range}`,
+        });
+        break;
+      }
+      case 'invalid_format': {
+        diagnostics.push({
+          ...at(path),
+          path: pathString(path),
+          severity: 'error',
+          code: field === 'name' ? 'bad-name' : 'bad-format',
+          message: `${field} ${describe(found)} is not valid: ${issue.message}`,
+          hint:
+            field === 'name' && typeof found === 'string'
+              ? `try "${found
+                  .toLowerCase()
+                  .replace(/[^a-z0-9-]+/g, '-')
+                  .replace(/^-+|-+$/g, '')
+                  .slice(0, 32)}"`
+              : 'fix the value to match the expected format',
+        });
+        break;
+      }
+      default:
+        diagnostics.push({
+          ...at(path),
+          path: pathString(path),
+          severity: 'error',
+          code: 'invalid',
+          message: `${field}: ${issue.message}`,
+          hint: 'fix this field as the app spec reference describes',
+        });
+    }
+  }
+  return { diagnostics };
+}
