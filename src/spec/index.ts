@@ -82,7 +82,24 @@ export function loadSpecText(file: string, text: string, options: LoadOptions = 
   });
   const { source, diagnostics } = parseSource(file, text);
   if (diagnostics.length) return done(diagnostics);
-  const data = rootData(source);
+  let data: unknown;
+  try {
+    data = rootData(source);
+  } catch (err) {
+    // Unresolved aliases and alias bombs only surface when the document is turned into values.
+    return done([
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        severity: 'error',
+        code: 'yaml/alias',
+        message: `YAML: ${(err as Error).message}`,
+        hint: 'define each &anchor before its *alias, and do not nest aliases deeply',
+      },
+    ]);
+  }
   const other = identifyNonSpec(source.doc, data);
   if (other) {
     return done([

@@ -1,0 +1,51 @@
+/**
+ * Integration tests need a real engine and the base images; `npm test` ensures both before vitest starts
+ * (scripts/docker-engine, scripts/base-images). Here we only refuse to run without them (never skip), and after
+ * the run fail if any labelled container or network was left behind.
+ */
+import Docker from 'dockerode';
+
+const docker = new Docker();
+
+export async function setup() {
+  try {
+    await docker.ping();
+  } catch {
+    throw new Error(
+      'integration tests need a Docker engine: run "npm test" (it starts one) or "bash scripts/docker-engine"',
+    );
+  }
+  for (const image of ['node:20-bookworm-slim', 'python:3.11-slim-bookworm'])
+    await docker
+      .getImage(image)
+      .inspect()
+      .catch(() => {
+        throw new Error(`base image ${image} is missing: run "bash scripts/base-images"`);
+      });
+}
+
+export async function teardown() {
+  const containers = await docker.listContainers({ all: true, filters: { label: ['rehearse.app'] } });
+  const networks = await docker.listNetworks({ filters: { label: ['rehearse.app'] } });
+  if (containers.length || networks.length) {
+    await Promise.all(
+      containers.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
+    await Promise.all(
+      networks.map((n) =>
+        docker
+          .getNetwork(n.Id)
+          .remove()
+          .catch(() => undefined),
+      ),
+    );
+    throw new Error(
+      `tests left Docker objects behind: ${[...containers.map((c) => c.Names.join(',')), ...networks.map((n) => n.Name)].join(' ')}`,
+    );
+  }
+}
