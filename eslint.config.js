@@ -10,7 +10,9 @@ const layer = (files, forbidden, why) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/**/*.js', 'bench/out/**'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/**/*.js', 'test/fixtures/**/*.js', 'bench/out/**'],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { validateCommand } from './commands/validate.js';
 import { upCommand } from './commands/up.js';
+import { downCommand } from './commands/down.js';
 import { EXIT, exitCodeFor, renderError } from './render/errors.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -24,6 +25,7 @@ Examples:
 );
 validateCommand(program);
 upCommand(program);
+downCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,7 +3,8 @@
  * `.dockerignore` is honoured exactly as Docker does, and keeping the whole build log: when a build fails or
  * times out the platform loses it, we must not.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { createRequire } from 'node:module';
@@ -22,6 +23,13 @@ export interface BuildOptions {
   timeoutSeconds: number;
   /** Called with each line of build output, for live progress. */
   onLine?: (line: string) => void;
+  /** Masks secret values in the kept log. */
+  mask?: (s: string) => string;
+}
+
+/** Where a component's full build log is kept, failed or not: the platform loses it on a timeout; we must not. */
+export function buildLogPath(appId: string, component: string) {
+  return path.join(os.tmpdir(), 'rehearse', appId, `${component}.build.log`);
 }
 
 export function imageTag(appId: string, component: string) {
@@ -114,11 +122,14 @@ export async function buildComponent(
   } finally {
     clearTimeout(timer);
   }
+  const logFile = buildLogPath(opts.appId, c.name);
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  writeFileSync(logFile, log.map(opts.mask ?? ((x) => x)).join('\n') + '\n');
   if (error) {
     // The classic builder reports failure as a line in a 200 stream; followProgress would call it success.
     throw new RehearseError('BUILD_FAILED', `build of "${c.name}" failed: ${error}`, {
       details: log.slice(-40).join('\n'),
-      hint: `the full build log (${log.length} lines) is kept in the error's log; fix the Dockerfile step above`,
+      hint: `fix the Dockerfile step above; the full build log (${log.length} lines) is in ${logFile}`,
     });
   }
   return { image, log };

@@ -18,7 +18,10 @@ export function parseProcNetTcp(text: string): Listener[] {
     const cols = line.trim().split(/\s+/);
     if (cols.length < 4 || cols[3] !== LISTEN || !cols[1]?.includes(':')) continue;
     const [hex, portHex] = cols[1].split(':') as [string, string];
-    out.push({ address: hexToAddress(hex), port: parseInt(portHex, 16) });
+    const address = hexToAddress(hex);
+    // Docker's embedded DNS resolver listens inside every container on a user network; it is not the app.
+    if (address === '127.0.0.11') continue;
+    out.push({ address, port: parseInt(portHex, 16) });
   }
   return out;
 }

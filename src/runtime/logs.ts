@@ -23,11 +23,15 @@ export function masker(secrets: string[]): (s: string) => string {
   return (s) => values.reduce((acc, v) => acc.split(v).join('******'), s);
 }
 
-/** Follows a container's output from its start; resolves when attached. */
-export async function followLogs(docker: Engine, containerId: string, sink: LogSink): Promise<void> {
+/** Follows a container's output from `since` (unix seconds); resolves when attached. */
+export async function followLogs(docker: Engine, containerId: string, since: number, sink: LogSink): Promise<void> {
   const stream = (await docker
     .getContainer(containerId)
-    .logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+    .logs({ follow: true, stdout: true, stderr: true, since })) as unknown as NodeJS.ReadableStream & {
+    destroy(): void;
+  };
+  // Log streams must not keep the process alive (the testcontainers lesson).
+  (stream as unknown as { socket?: { unref(): void } }).socket?.unref();
   const out = new PassThrough();
   const err = new PassThrough();
   docker.modem.demuxStream(stream, out, err);

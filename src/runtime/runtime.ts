@@ -1,32 +1,29 @@
 /**
  * Drives one app on the engine: build every component, run PRE_DEPLOY jobs, start instances under the profile's
- * constraints on the app's own network, wait until each is live. Every object carries the app's labels.
+ * constraints on the app's own network, wait until each is live, isolate replicas, supervise, schedule jobs.
+ * Every object carries the app's labels, so cleanup is a sweep by label.
  */
 import os from 'node:os';
 import type { Profile } from '../profile/profile.js';
 import { RehearseError } from '../shared/errors.js';
 import { LABEL } from '../shared/labels.js';
-import type { AppModel, ComponentModel } from '../spec/model.js';
+import type { AppModel, ComponentModel, JobKind } from '../spec/model.js';
 import { buildComponent } from './build.js';
 import { reapOrphans, removeApp, stopApp } from './cleanup.js';
 import { containerOptions } from './container-config.js';
+import type { Diagnosis } from './diagnose.js';
 import type { Engine } from './engine.js';
-import { followLogs, LogTail, masker } from './logs.js';
-import { waitUntilLive } from './readiness.js';
-
-export interface Instance {
-  component: string;
-  index: number;
-  containerId: string;
-  /** http://127.0.0.1:<port>, the router's way in; undefined for workers. */
-  url?: string;
-  tail: LogTail;
-  exited: Promise<number>;
-}
+import { Instance } from './instance.js';
+import { isolateSiblings } from './isolation.js';
+import { jobFailure, runJob, Scheduler, type JobRun } from './jobs.js';
+import { masker } from './logs.js';
 
 export interface RuntimeEvents {
   buildLine?(component: string, line: string): void;
   log?(instance: string, line: string, stream: 'stdout' | 'stderr'): void;
+  state?(inst: Instance): void;
+  crash?(d: Diagnosis): void;
+  job?(run: JobRun & { kind: JobKind }): void;
 }
 
 export class AppRuntime {
@@ -34,6 +31,9 @@ export class AppRuntime {
   private readonly images = new Map<string, string>();
   private readonly instances: Instance[] = [];
   private readonly mask: (s: string) => string;
+  private readonly events: RuntimeEvents;
+  private scheduler?: Scheduler;
+  private runs = 0;
 
   constructor(
     readonly docker: Engine,
@@ -41,19 +41,30 @@ export class AppRuntime {
     readonly profile: Profile,
     readonly appId: string,
     readonly session: string,
-    private readonly events: RuntimeEvents = {},
+    events: RuntimeEvents = {},
   ) {
     this.network = `rehearse-${appId}`;
-    this.mask = masker(model.components.flatMap((c) => c.env.filter((e) => e.secret).map((e) => e.value)));
+    // A restarted container gets a fresh network namespace: its replica isolation must be set again.
+    const onState = events.state;
+    this.events = {
+      ...events,
+      state: (inst) => {
+        onState?.(inst);
+        if (inst.state === 'live' && inst.restarts > 0) void this.isolate(inst.component).catch(() => undefined);
+      },
+    };
+    this.mask = masker(
+      model.components.flatMap((c) => [...c.env, ...c.buildEnv].filter((e) => e.secret).map((e) => e.value)),
+    );
   }
 
-  /** Removes what a dead session of this app left; refuses to run twice at once. */
+  /** Removes what a dead session of this app left; refuses to run the same app twice at once. */
   async prepare(): Promise<void> {
     await reapOrphans(this.docker, this.appId);
     const live = await this.docker.listContainers({ filters: { label: [`${LABEL.app}=${this.appId}`] } });
     if (live.length)
       throw new RehearseError('USAGE', `app "${this.model.name}" is already running from another rehearse process`, {
-        hint: 'stop it with "rehearse down", or use another app name',
+        hint: 'stop it with "rehearse down" in that project, then run up again',
       });
     await this.docker.createNetwork({
       Name: this.network,
@@ -63,64 +74,109 @@ export class AppRuntime {
   }
 
   /** Builds all components, as many at once as there are cores. */
-  async build(): Promise<void> {
-    const queue = this.model.components.filter((c) => c.kind !== 'static_site');
-    const workers = Array.from({ length: Math.max(1, Math.min(os.cpus().length, queue.length)) }, async () => {
-      for (let c = queue.shift(); c; c = queue.shift()) {
-        const comp = c;
-        const { image } = await buildComponent(this.docker, comp, {
-          appId: this.appId,
-          timeoutSeconds: this.profile.build.timeout_seconds,
-          onLine: (l) => this.events.buildLine?.(comp.name, this.mask(l)),
-        });
-        this.images.set(comp.name, image);
-      }
-    });
-    await Promise.all(workers);
+  async build(only?: string[]): Promise<void> {
+    const queue = this.model.components.filter((c) => c.kind !== 'static_site' && (!only || only.includes(c.name)));
+    const lanes = Math.max(1, Math.min(os.cpus().length, queue.length));
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        for (let c = queue.shift(); c; c = queue.shift()) {
+          const comp = c;
+          const { image } = await buildComponent(this.docker, comp, {
+            appId: this.appId,
+            timeoutSeconds: this.profile.build.timeout_seconds,
+            onLine: (l) => this.events.buildLine?.(comp.name, this.mask(l)),
+            mask: this.mask,
+          });
+          this.images.set(comp.name, image);
+        }
+      }),
+    );
   }
 
+  /** Runs every job of a kind, one after another; PRE_DEPLOY and POST_DEPLOY failures throw. */
   async runJobs(kind: 'PRE_DEPLOY' | 'POST_DEPLOY' | 'FAILED_DEPLOY'): Promise<void> {
     for (const job of this.model.components.filter((c) => c.kind === 'job' && c.jobKind === kind)) {
-      const inst = await this.startInstance(job, 1);
-      const code = await inst.exited;
-      if (code !== 0)
-        throw new RehearseError('JOB_FAILED', `${kind} job "${job.name}" exited with code ${code}`, {
-          details: inst.tail.last(30).join('\n'),
-          hint:
-            kind === 'PRE_DEPLOY'
-              ? 'the deploy stops here, as in production; fix the job and run up again'
-              : 'see the job output above',
-        });
+      const run = await this.runOnce(job);
+      this.events.job?.({ ...run, kind });
+      if (run.code !== 0 && kind !== 'FAILED_DEPLOY') throw jobFailure(kind, run, this.profile.jobs.timeout_seconds);
     }
   }
 
-  /** Starts every instance of services and workers and waits until services are live. */
+  private async runOnce(job: ComponentModel): Promise<JobRun> {
+    const run = await runJob(
+      job,
+      (c, i) => this.createAndStart(c, i),
+      ++this.runs,
+      this.profile.jobs.timeout_seconds,
+      (i) =>
+        this.docker
+          .getContainer(i.containerId)
+          .kill()
+          .then(
+            () => undefined,
+            () => undefined,
+          ),
+    );
+    const done = this.instances.findIndex((i) => i.component.name === job.name && i.index === this.runs);
+    if (done >= 0) {
+      const [inst] = this.instances.splice(done, 1);
+      await this.docker
+        .getContainer(inst!.containerId)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+    return run;
+  }
+
+  /** SCHEDULED jobs on their cron while the app runs. */
+  startScheduler(): void {
+    const scheduled = this.model.components.filter((c) => c.kind === 'job' && c.jobKind === 'SCHEDULED');
+    if (scheduled.length)
+      this.scheduler = new Scheduler(scheduled, async (job) =>
+        this.events.job?.({ ...(await this.runOnce(job)), kind: 'SCHEDULED' }),
+      );
+  }
+
+  /** Starts every instance of services and workers, waits until all are live, then isolates replicas. */
   async startServices(signal?: AbortSignal): Promise<void> {
     const runnable = this.model.components.filter((c) => c.kind === 'service' || c.kind === 'worker');
-    const started: Promise<void>[] = [];
+    const live: Promise<void>[] = [];
     for (const c of runnable) {
       for (let i = 1; i <= c.instanceCount; i++) {
-        const inst = await this.startInstance(c, i);
-        if (c.kind === 'service' && c.health && inst.url)
-          started.push(
-            waitUntilLive(
-              { docker: this.docker, containerId: inst.containerId, component: `${c.name}-${i}`, url: inst.url },
-              {
-                health: c.health,
-                exited: inst.exited,
-                logTail: () => inst.tail.last(30),
-                ...(signal ? { signal } : {}),
-              },
-            ),
-          );
+        const inst = await this.createAndStart(c, i);
+        live.push(inst.waitLive(signal).then(() => inst.supervise()));
       }
     }
-    await Promise.all(started);
+    await Promise.all(live);
+    for (const c of runnable) await this.isolate(c);
   }
 
-  async startInstance(c: ComponentModel, index: number): Promise<Instance> {
+  private async isolate(c: ComponentModel) {
+    if (c.instanceCount < 2 || this.profile.network.instances_reach_each_other) return;
+    await isolateSiblings(
+      this.docker,
+      this.network,
+      this.instancesOf(c.name).map((i) => i.containerId),
+      this.appId,
+    );
+  }
+
+  private async createAndStart(c: ComponentModel, index: number): Promise<Instance> {
     const image = this.images.get(c.name) ?? (c.build.kind === 'image' ? c.build.image : undefined);
     if (!image) throw new RehearseError('BUILD_FAILED', `no image for "${c.name}"`, { hint: 'build it first' });
+    if (
+      c.build.kind === 'image' &&
+      !(await this.docker
+        .getImage(image)
+        .inspect()
+        .then(
+          () => true,
+          () => false,
+        ))
+    )
+      throw new RehearseError('BUILD_FAILED', `image ${image} of "${c.name}" is not in the local engine`, {
+        hint: `pull or build it first ("docker pull ${image}"); rehearse never pulls on its own`,
+      });
     const container = await this.docker.createContainer(
       containerOptions(c, this.profile, {
         appId: this.appId,
@@ -130,46 +186,30 @@ export class AppRuntime {
         index,
       }),
     );
-    const tail = new LogTail();
-    const name = `${c.name}-${index}`;
-    await followLogs(this.docker, container.id, (line, stream) => {
-      const masked = this.mask(line);
-      tail.push(masked);
-      this.events.log?.(name, masked, stream);
-    });
-    const exited = container.wait({ condition: 'next-exit' }).then(
-      (r: { StatusCode: number }) => r.StatusCode,
-      () => -1,
-    );
-    await container.start();
-    let url: string | undefined;
-    if (c.httpPort !== undefined) {
-      const info = await container.inspect();
-      const port = info.NetworkSettings.Ports[`${c.httpPort}/tcp`]?.[0]?.HostPort;
-      if (port) url = `http://127.0.0.1:${port}`;
-    }
-    const inst: Instance = {
-      component: c.name,
-      index,
-      containerId: container.id,
-      tail,
-      exited,
-      ...(url ? { url } : {}),
-    };
+    const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask);
     this.instances.push(inst);
+    await inst.start();
     return inst;
   }
 
   instancesOf(component: string): Instance[] {
-    return this.instances.filter((i) => i.component === component);
+    return this.instances.filter((i) => i.component.name === component);
   }
 
-  /** SIGTERM, the grace period, SIGKILL, then every labelled object removed. */
+  allInstances(): readonly Instance[] {
+    return this.instances;
+  }
+
+  /** Stops supervision and the scheduler, then SIGTERM, each component's grace period, SIGKILL, and removal. */
   async stop(graceSeconds?: number): Promise<void> {
+    this.scheduler?.stop();
+    for (const i of this.instances) i.stop();
     await stopApp(this.docker, this.appId, graceSeconds);
   }
 
   async remove(): Promise<void> {
+    this.scheduler?.stop();
+    for (const i of this.instances) i.stop();
     await removeApp(this.docker, this.appId);
   }
 }

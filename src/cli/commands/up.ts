@@ -57,6 +57,17 @@ Examples:
           case 'log':
             out(prefix.line(e.instance, e.line));
             break;
+          case 'crash':
+            out(pc.red(prefix.line(e.diagnosis.instance, `✘ ${e.text.replace(/\n/g, '\n  ')}`)));
+            break;
+          case 'job':
+            out(
+              prefix.line(
+                e.job,
+                e.code === 0 ? pc.green(`${e.kind} job finished`) : pc.red(`${e.kind} job exited with code ${e.code}`),
+              ),
+            );
+            break;
           case 'access': {
             const a = e.entry;
             const s =

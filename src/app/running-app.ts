@@ -1,0 +1,79 @@
+/** The handle startApp() returns: one object per running app, idempotent stop, then ERR_DISPOSED. */
+import type { Profile } from '../profile/profile.js';
+import type { Router } from '../router/server.js';
+import { execText, type Engine } from '../runtime/engine.js';
+import type { AppRuntime } from '../runtime/runtime.js';
+import { RehearseError } from '../shared/errors.js';
+import type { AppModel } from '../spec/index.js';
+import type { AppEvent, RunningApp } from './types.js';
+
+interface Parts {
+  model: AppModel;
+  profile: Profile;
+  appId: string;
+  url: string;
+  mode: 'buffering' | 'streaming';
+  runtime: AppRuntime;
+  router: Router;
+  docker: Engine;
+  emit: (e: AppEvent) => void;
+  unregister: () => void;
+}
+
+export function runningApp(p: Parts): RunningApp {
+  let stopped: Promise<void> | undefined;
+  const check = () => {
+    if (stopped)
+      throw new RehearseError('DISPOSED', `app "${p.model.name}" was stopped`, {
+        hint: 'start it again with startApp()',
+      });
+  };
+  const instance = (component: string, n = 1) => {
+    const inst = p.runtime.instancesOf(component).find((i) => i.index === n);
+    if (!inst) {
+      const names = p.model.components.filter((c) => c.kind === 'service' || c.kind === 'worker').map((c) => c.name);
+      throw new RehearseError('USAGE', `no running instance ${component}-${n}`, {
+        hint: `running components: ${names.join(', ')}`,
+      });
+    }
+    return inst;
+  };
+  const stop = () => {
+    stopped ??= (async () => {
+      p.emit({ type: 'phase', phase: 'stop' });
+      await p.router.close().catch(() => undefined);
+      await p.runtime.stop();
+      p.unregister();
+    })();
+    return stopped;
+  };
+  return {
+    name: p.model.name,
+    appId: p.appId,
+    model: p.model,
+    profile: p.profile,
+    routerMode: p.mode,
+    url: p.url,
+    urlOf(component) {
+      const r = component ? p.model.routes.find((x) => x.component === component) : undefined;
+      return r ? p.url + (r.prefix.endsWith('/') ? r.prefix : r.prefix + '/') : p.url + '/';
+    },
+    logs(component) {
+      return p.runtime.instancesOf(component).flatMap((i) => i.tail.last(200));
+    },
+    async exec(component, cmd, n = 1) {
+      check();
+      const r = await execText(p.docker, instance(component, n).containerId, cmd, 60_000);
+      return { exitCode: r.code, stdout: r.stdout, stderr: r.stderr };
+    },
+    async restart(component) {
+      check();
+      for (const inst of p.runtime.instancesOf(component)) await inst.restart();
+    },
+    diagnoses() {
+      return p.runtime.allInstances().flatMap((i) => i.history);
+    },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}

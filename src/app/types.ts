@@ -1,0 +1,57 @@
+import type { Profile } from '../profile/profile.js';
+import type { AccessLogEntry } from '../router/server.js';
+import type { Diagnosis } from '../runtime/diagnose.js';
+import type { AppModel, Diagnostic } from '../spec/index.js';
+
+export interface StartOptions {
+  /** Path to the spec file, or to a folder holding `.do/app.yaml`. Default: the current directory. */
+  spec?: string;
+  /** Platform profile name or file. Default: digitalocean. */
+  platform?: string;
+  /** Router mode. Default: the profile's (digitalocean: buffering). */
+  router?: 'buffering' | 'streaming';
+  /** Filesystem mode. Default: the profile's (digitalocean: read-only). */
+  filesystem?: 'read-only' | 'ephemeral';
+  /** Router port on 127.0.0.1. Default 0: any free port, so parallel test files never collide. */
+  port?: number;
+  /** Values for SECRETs and EV[...] envs; they win over `.env` and the process environment. */
+  env?: Record<string, string>;
+  /** Progress, logs and diagnoses, for the CLI to render. The library itself prints nothing. */
+  onEvent?: (e: AppEvent) => void;
+}
+
+export type AppEvent =
+  | { type: 'diagnostics'; diagnostics: Diagnostic[] }
+  | { type: 'build-line'; component: string; line: string }
+  | { type: 'phase'; phase: 'build' | 'pre-deploy' | 'start' | 'router' | 'post-deploy' | 'stop' }
+  | { type: 'log'; instance: string; line: string; stream: 'stdout' | 'stderr' }
+  | { type: 'crash'; diagnosis: Diagnosis; text: string }
+  | { type: 'job'; kind: string; job: string; code: number }
+  | { type: 'access'; entry: AccessLogEntry };
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunningApp extends AsyncDisposable {
+  readonly name: string;
+  readonly appId: string;
+  readonly model: AppModel;
+  readonly profile: Profile;
+  readonly routerMode: 'buffering' | 'streaming';
+  /** The router's URL, e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  /** The URL of a component's route through the router (ends with `/`), or of the router's root. */
+  urlOf(component?: string): string;
+  /** The last log lines of a component's instances (secrets masked). */
+  logs(component: string): string[];
+  /** Runs a command in a component's instance (1-based), like the console production gives. */
+  exec(component: string, cmd: string[], instance?: number): Promise<ExecResult>;
+  /** Restarts a component's instances one by one. */
+  restart(component: string): Promise<void>;
+  /** Crash diagnoses seen so far. */
+  diagnoses(): Diagnosis[];
+  stop(): Promise<void>;
+}

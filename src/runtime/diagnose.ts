@@ -1,0 +1,82 @@
+/**
+ * One diagnosis block per crash: which instance, how it ended (exit code, signal, OOM kill with the size's
+ * limit), how long it ran, and its last log lines. The first line names the cause and the fix, for newcomers.
+ */
+import { constants } from 'node:os';
+import { sizeThatFits, type Profile } from '../profile/profile.js';
+import type { ComponentModel } from '../spec/model.js';
+
+export interface ContainerEnd {
+  exitCode: number;
+  oomKilled: boolean;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface Diagnosis {
+  component: string;
+  instance: string;
+  /** One or two lines: cause and fix. */
+  summary: string;
+  exitCode: number;
+  signal?: string;
+  oomKilled: boolean;
+  ranSeconds: number;
+  /** When the instance ended (ISO time). */
+  endedAt: string;
+  logTail: string[];
+}
+
+const SIGNALS = Object.fromEntries(Object.entries(constants.signals).map(([name, n]) => [n, name]));
+
+export function signalOf(exitCode: number): string | undefined {
+  return exitCode > 128 ? SIGNALS[exitCode - 128] : undefined;
+}
+
+export function diagnose(
+  c: ComponentModel,
+  instance: string,
+  end: ContainerEnd,
+  logTail: string[],
+  profile: Profile,
+): Diagnosis {
+  const ran = Math.max(0, (Date.parse(end.finishedAt) - Date.parse(end.startedAt)) / 1000);
+  const signal = signalOf(end.exitCode);
+  let summary: string;
+  if (end.oomKilled) {
+    const bigger = sizeThatFits(profile, c.size.memory_mib * 2);
+    summary = `${instance} ran out of memory: killed at the ${c.size.memory_mib} MiB limit of ${c.size.slug}. Use less memory, or set instance_size_slug: ${bigger?.slug ?? 'a larger size'}${bigger ? ` (${bigger.memory_mib} MiB, $${bigger.usd_per_month}/month)` : ''}.`;
+  } else if (signal) {
+    summary = `${instance} was killed by ${signal} (exit ${end.exitCode}) after ${ran.toFixed(1)}s.`;
+  } else {
+    const cause = rootCause(logTail);
+    summary = `${instance} exited with code ${end.exitCode} after ${ran.toFixed(1)}s${cause ? `: ${cause}` : ''}.`;
+  }
+  return {
+    component: c.name,
+    instance,
+    summary,
+    exitCode: end.exitCode,
+    ...(signal ? { signal } : {}),
+    oomKilled: end.oomKilled,
+    ranSeconds: ran,
+    endedAt: end.finishedAt,
+    logTail: logTail.slice(-30),
+  };
+}
+
+/** The root exception of a Python traceback or a Node stack, so it is shown first rather than 40 lines down. */
+export function rootCause(lines: readonly string[]): string | undefined {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i]!.trim();
+    // Python: "django.core.exceptions.ImproperlyConfigured: ...", "PermissionError: [Errno 1] ..."
+    if (/^([A-Za-z_][\w.]*)(Error|Exception|Exit|Configured|Interrupt|NotFound)\b.*?:\s/.test(l)) return l;
+    // Node: "Error: listen EADDRINUSE", "TypeError: x is not a function"
+    if (/^(\w*Error|Error)(\s\[\w+\])?:\s/.test(l)) return l;
+  }
+  return undefined;
+}
+
+export function renderDiagnosis(d: Diagnosis): string {
+  return [d.summary, ...(d.logTail.length ? ['last log lines:', ...d.logTail.map((l) => `  ${l}`)] : [])].join('\n');
+}

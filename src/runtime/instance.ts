@@ -1,0 +1,155 @@
+/**
+ * One running instance of a component: its container, its logs, its state as the router sees it, and its
+ * supervision. A crash produces one diagnosis and a restart after a backoff (1 s, doubling to 30 s, reset once
+ * an instance has run a minute), the way the platform restarts a crashed container.
+ */
+import type { Profile } from '../profile/profile.js';
+import type { ComponentModel } from '../spec/model.js';
+import { diagnose, type Diagnosis } from './diagnose.js';
+import type { Engine } from './engine.js';
+import { followLogs, LogTail } from './logs.js';
+import { waitUntilLive } from './readiness.js';
+
+export type InstanceState = 'starting' | 'live' | 'crashed' | 'stopped';
+
+export interface InstanceEvents {
+  log?(instance: string, line: string, stream: 'stdout' | 'stderr'): void;
+  state?(inst: Instance): void;
+  crash?(d: Diagnosis): void;
+}
+
+const BACKOFF_MAX_MS = 30_000;
+const STABLE_MS = 60_000;
+
+export class Instance {
+  readonly name: string;
+  state: InstanceState = 'starting';
+  restarts = 0;
+  lastDiagnosis?: Diagnosis;
+  /** Every crash of this instance, oldest first. */
+  readonly history: Diagnosis[] = [];
+  url?: string;
+  readonly tail = new LogTail();
+  /** Resolves with the exit code of the current run. */
+  exited: Promise<number> = Promise.resolve(0);
+  private stopping = false;
+  private backoffMs = 1000;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly docker: Engine,
+    readonly component: ComponentModel,
+    readonly index: number,
+    readonly containerId: string,
+    private readonly profile: Profile,
+    private readonly events: InstanceEvents,
+    private readonly mask: (s: string) => string,
+  ) {
+    this.name = `${component.name}-${index}`;
+  }
+
+  /** Starts the container (again), following its output from this start on. */
+  async start(): Promise<void> {
+    const container = this.docker.getContainer(this.containerId);
+    const since = Math.floor(Date.now() / 1000);
+    this.exited = container.wait({ condition: 'next-exit' }).then(
+      (r: { StatusCode: number }) => r.StatusCode,
+      () => -1,
+    );
+    await container.start();
+    await followLogs(this.docker, this.containerId, since, (line, stream) => {
+      const masked = this.mask(line);
+      this.tail.push(masked);
+      this.events.log?.(this.name, masked, stream);
+    });
+    if (this.component.httpPort !== undefined) {
+      const info = await container.inspect();
+      const port = info.NetworkSettings.Ports[`${this.component.httpPort}/tcp`]?.[0]?.HostPort;
+      if (port) this.url = `http://127.0.0.1:${port}`;
+    }
+  }
+
+  setState(state: InstanceState) {
+    this.state = state;
+    this.events.state?.(this);
+  }
+
+  /** Waits until the instance passes its health check (services) or is merely running (workers). */
+  async waitLive(signal?: AbortSignal): Promise<void> {
+    const health = this.component.health;
+    if (health && this.url) {
+      await waitUntilLive(
+        { docker: this.docker, containerId: this.containerId, component: this.name, url: this.url },
+        { health, exited: this.exited, logTail: () => this.tail.last(30), ...(signal ? { signal } : {}) },
+      );
+    }
+    this.setState('live');
+  }
+
+  /** Restarts the instance each time it crashes, until stop(). */
+  supervise(): void {
+    void this.exited.then(async (code) => {
+      if (this.stopping) return;
+      const info = await this.docker
+        .getContainer(this.containerId)
+        .inspect()
+        .catch(() => undefined);
+      if (!info || this.stopping) return;
+      const d = diagnose(
+        this.component,
+        this.name,
+        {
+          exitCode: code,
+          oomKilled: info.State.OOMKilled,
+          startedAt: info.State.StartedAt,
+          finishedAt: info.State.FinishedAt,
+        },
+        this.tail.last(30),
+        this.profile,
+      );
+      this.lastDiagnosis = d;
+      this.history.push(d);
+      this.setState('crashed');
+      this.events.crash?.(d);
+      const ran = d.ranSeconds * 1000;
+      this.backoffMs = ran > STABLE_MS ? 1000 : this.backoffMs;
+      const wait = this.backoffMs;
+      this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
+      this.timer = setTimeout(() => void this.restartAfterCrash(), wait);
+    });
+  }
+
+  private async restartAfterCrash() {
+    if (this.stopping) return;
+    this.restarts++;
+    this.setState('starting');
+    try {
+      await this.start();
+      this.supervise();
+      await this.waitLive();
+    } catch {
+      // A failed restart is just another crash: supervise() has already scheduled the next attempt.
+    }
+  }
+
+  /** Stops supervising; the container itself is stopped by the runtime. */
+  stop() {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.setState('stopped');
+  }
+
+  /** Live restart on request (`rehearse restart`): SIGTERM, grace, start, wait live. */
+  async restart(): Promise<void> {
+    this.stopping = true;
+    this.setState('starting');
+    await this.docker
+      .getContainer(this.containerId)
+      .stop({ t: this.component.graceSeconds })
+      .catch(() => undefined);
+    this.stopping = false;
+    await this.start();
+    this.supervise();
+    await this.waitLive();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Jobs: PRE_DEPLOY before services start (a failure stops the deploy with the job's output), POST_DEPLOY after
+ * they are live, FAILED_DEPLOY when a deploy fails, SCHEDULED on their cron while the app runs. Each run is a
+ * fresh container under the same sandbox, removed once its output is kept.
+ */
+import { Cron } from 'croner';
+import { RehearseError } from '../shared/errors.js';
+import type { ComponentModel } from '../spec/model.js';
+import type { Instance } from './instance.js';
+
+export interface JobRun {
+  job: string;
+  code: number;
+  output: string[];
+}
+
+export type StartRun = (job: ComponentModel, runIndex: number) => Promise<Instance>;
+
+export async function runJob(
+  job: ComponentModel,
+  start: StartRun,
+  runIndex: number,
+  timeoutSeconds: number,
+  kill: (i: Instance) => Promise<void>,
+): Promise<JobRun> {
+  const inst = await start(job, runIndex);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<number>((resolve) => {
+    timer = setTimeout(() => void kill(inst).then(() => resolve(-2)), timeoutSeconds * 1000);
+  });
+  const code = await Promise.race([inst.exited, timedOut]);
+  clearTimeout(timer);
+  // Logs may still be in flight for a job that just ended; give the stream a moment to drain.
+  await new Promise((r) => setTimeout(r, 100));
+  return { job: job.name, code, output: inst.tail.last(200) };
+}
+
+export function jobFailure(kind: string, run: JobRun, timeoutSeconds: number): RehearseError {
+  const what = run.code === -2 ? `timed out after ${timeoutSeconds}s` : `exited with code ${run.code}`;
+  return new RehearseError('JOB_FAILED', `${kind} job "${run.job}" ${what}`, {
+    details: run.output.slice(-30).join('\n'),
+    hint:
+      kind === 'PRE_DEPLOY'
+        ? 'the deploy stops here, as in production; fix the job (its output is above) and run up again'
+        : 'the job output is above',
+  });
+}
+
+/** Runs SCHEDULED jobs on their cron (in their time zone) until stop(). Overlapping runs are skipped, not queued. */
+export class Scheduler {
+  private readonly crons: Cron[] = [];
+  constructor(
+    jobs: ComponentModel[],
+    private readonly onTick: (job: ComponentModel) => Promise<void>,
+  ) {
+    for (const job of jobs) {
+      if (!job.schedule) continue;
+      this.crons.push(
+        new Cron(job.schedule.cron, { timezone: job.schedule.timeZone ?? 'UTC', protect: true }, () =>
+          this.onTick(job),
+        ),
+      );
+    }
+  }
+  next(job: string): Date | null {
+    const i = this.crons.findIndex((c) => c.name === job);
+    return i >= 0 ? this.crons[i]!.nextRun() : null;
+  }
+  stop() {
+    for (const c of this.crons) c.stop();
+  }
+}

@@ -1,0 +1,60 @@
+/** Every Docker object rehearse creates is gone after down, after Ctrl-C, and after SIGKILL plus a new up. */
+import Docker from 'dockerode';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { startApp } from '../../src/app/index.js';
+import { cli, copyExample, spawnCli } from '../helpers/cli.js';
+
+const docker = new Docker();
+const objects = async (appId: string) => {
+  const f = { label: [`rehearse.app=${appId}`] };
+  return [
+    ...(await docker.listContainers({ all: true, filters: f })).map((c) => c.Names[0]),
+    ...(await docker.listNetworks({ filters: f })).map((n) => n.Name),
+  ];
+};
+const appIdOf = async (up: ReturnType<typeof spawnCli>) => {
+  await up.waitFor(/is up on .*http:\/\/127\.0\.0\.1:\d+/);
+  const [c] = await docker
+    .listContainers({ filters: { label: ['rehearse.component=web'] } })
+    .then((l) => l.filter((x) => x.Labels['rehearse.pid'] === String(up.child.pid)));
+  return c!.Labels['rehearse.app']!;
+};
+
+it('down removes every container and network of the app', async () => {
+  const dir = copyExample('hello');
+  const up = spawnCli(['up', '--port', '0'], dir);
+  try {
+    const appId = await appIdOf(up);
+    expect((await objects(appId)).length).toBeGreaterThan(0);
+    const down = cli(['down', '-t', '0'], dir);
+    expect(down.status).toBe(0);
+    expect(await objects(appId)).toEqual([]);
+  } finally {
+    up.child.kill('SIGKILL');
+  }
+});
+
+it('Ctrl-C (SIGINT) stops the instances gracefully and removes everything', async () => {
+  const dir = copyExample('hello');
+  const up = spawnCli(['up', '--port', '0'], dir);
+  const appId = await appIdOf(up);
+  up.child.kill('SIGINT');
+  expect(await up.exited).toBe(0);
+  expect(up.output()).toMatch(/stopped; every container and network removed/);
+  expect(await objects(appId)).toEqual([]);
+});
+
+it('after SIGKILL, the next up reaps what the dead session left', async () => {
+  const dir = copyExample('hello');
+  const up = spawnCli(['up', '--port', '0'], dir);
+  const appId = await appIdOf(up);
+  up.child.kill('SIGKILL');
+  await up.exited;
+  expect((await objects(appId)).length).toBeGreaterThan(0); // the dead session could not clean up
+  const again = await startApp({ spec: path.join(dir, '.do/app.yaml') });
+  expect(again.appId).toBe(appId);
+  expect((await fetch(again.url)).status).toBe(200);
+  await again.stop();
+  expect(await objects(appId)).toEqual([]);
+});
