@@ -95,7 +95,9 @@ export async function buildComponent(
   const lines = readline.createInterface({ input: stream });
   const timer = setTimeout(() => {
     error = `build timed out after ${opts.timeoutSeconds}s (the platform's build timeout)`;
+    // Closing the connection cancels the build in the engine; closing readline ends the loop below.
     stream.destroy();
+    lines.close();
   }, opts.timeoutSeconds * 1000);
   try {
     for await (const raw of lines) {

@@ -41,6 +41,15 @@ describe('a multi-component app', () => {
     ).toBe(true);
   });
 
+  it('ran the POST_DEPLOY job once the services were live and the router listened', () => {
+    const job = events.findIndex(
+      (e) => e.type === 'job' && e.job === 'announce' && e.kind === 'POST_DEPLOY' && e.code === 0,
+    );
+    const router = events.findIndex((e) => e.type === 'phase' && e.phase === 'router');
+    expect(router).toBeGreaterThan(-1);
+    expect(job).toBeGreaterThan(router);
+  });
+
   it('routes to both services through the edge, stripping /back', async () => {
     expect((await getText(app.urlOf('front') + 'x')).body).toBe('front GET /x');
     expect((await getText(app.urlOf('back') + 'y')).body).toBe('back GET /y');

@@ -10,6 +10,7 @@ interface UpOptions {
   platform: string;
   port: string;
   router?: string;
+  filesystem?: string;
 }
 
 export function upCommand(program: Command) {
@@ -36,6 +37,8 @@ Examples:
     .action(async (opts: UpOptions) => {
       if (opts.router && opts.router !== 'buffering' && opts.router !== 'streaming')
         throw new RehearseError('USAGE', `--router must be buffering or streaming, not "${opts.router}"`);
+      if (opts.filesystem && opts.filesystem !== 'read-only' && opts.filesystem !== 'ephemeral')
+        throw new RehearseError('USAGE', `--filesystem must be read-only or ephemeral, not "${opts.filesystem}"`);
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new RehearseError('USAGE', `--port must be a port number, not "${opts.port}"`);

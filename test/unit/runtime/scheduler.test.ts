@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { connectEngine } from '../../../src/runtime/engine.js';
+import { Scheduler } from '../../../src/runtime/jobs.js';
+import { loadSpecText } from '../../../src/spec/index.js';
+
+describe('Scheduler', () => {
+  it('runs a SCHEDULED job on its cron, in its time zone, until stopped', async () => {
+    const model = loadSpecText(
+      '/r/.do/app.yaml',
+      'name: app\njobs:\n  - name: tick\n    github: {repo: a/b}\n    dockerfile_path: Dockerfile\n    kind: SCHEDULED\n    schedule: {cron: "*/5 * * * *", time_zone: Europe/Paris}\n',
+    ).model!;
+    const job = model.components[0]!;
+    expect(job.schedule).toEqual({ cron: '*/5 * * * *', timeZone: 'Europe/Paris' });
+    // Every second, for the test (croner's optional seconds field).
+    const fast = { ...job, schedule: { cron: '* * * * * *', timeZone: 'Europe/Paris' } };
+    const ticks: string[] = [];
+    const s = new Scheduler([fast], async (j) => void ticks.push(j.name));
+    await new Promise((r) => setTimeout(r, 2200));
+    s.stop();
+    const seen = ticks.length;
+    expect(seen).toBeGreaterThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(ticks.length).toBe(seen);
+  });
+});
+
+describe('engine discovery', () => {
+  it('says how to start an engine when none answers', async () => {
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
+    try {
+      await expect(connectEngine()).rejects.toMatchObject({
+        code: 'ENGINE_UNREACHABLE',
+        hint: expect.stringMatching(/start Docker/),
+      });
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
+  });
+});
