@@ -23,6 +23,7 @@ export function upCommand(program: Command) {
     .option('--platform <name|file>', 'platform profile: digitalocean, heroku, or a profile YAML', 'digitalocean')
     .option('--port <n>', 'router port on 127.0.0.1', '8080')
     .option('--router <mode>', "buffering or streaming (default: the profile's)")
+    .option('--filesystem <mode>', 'read-only (only /dev/shm writable) or ephemeral (writable, wiped by a new up)')
     .addHelpText(
       'after',
       `
