@@ -9,6 +9,9 @@ import { Router } from '../router/server.js';
 import { renderDiagnosis } from '../runtime/diagnose.js';
 import { connectEngine } from '../runtime/engine.js';
 import { AppRuntime } from '../runtime/runtime.js';
+import { explainListeners, listeners } from '../runtime/listening.js';
+import { buildStaticSite } from '../runtime/static-build.js';
+import type { StaticSiteOptions } from '../router/static.js';
 import { RehearseError } from '../shared/errors.js';
 import { findSpec, loadSpec } from '../spec/index.js';
 import { appIdFor } from './app-id.js';
@@ -51,6 +54,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const docker = await connectEngine();
   const appId = appIdFor(model.name, file);
   const mode = options.router ?? profile.router.mode;
+  const staticSites: Record<string, StaticSiteOptions> = {};
   const router = new Router({
     routes: model.routes,
     port,
@@ -62,8 +66,20 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       timeoutCode: profile.router.request_timeout_code,
       maxBodyBytes: profile.router.max_request_body_mib * 1048576,
       maxHeaderBytes: profile.router.max_header_bytes,
+      compress: profile.router.compress,
+      platform: profile.title,
     },
+    staticSites,
     onAccess: (entry) => emit({ type: 'access', entry }),
+    // A refused or dropped connection: say what the instance really listens on.
+    explain: async (component, instance) => {
+      const inst = runtime.allInstances().find((i) => i.name === instance);
+      if (!inst) return undefined;
+      if (inst.state === 'crashed' && inst.lastDiagnosis) return inst.lastDiagnosis.summary;
+      const ls = await listeners(docker, inst.containerId);
+      const port = model.components.find((c) => c.name === component)?.httpPort;
+      return ls && port ? explainListeners(instance, port, ls) : undefined;
+    },
   });
   const runtime: AppRuntime = new AppRuntime(docker, model, profile, appId, randomUUID(), {
     buildLine: (component, line) => emit({ type: 'build-line', component, line }),
@@ -95,6 +111,17 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     await runtime.prepare();
     emit({ type: 'phase', phase: 'build' });
     await runtime.build();
+    for (const c of model.components.filter((x) => x.kind === 'static_site')) {
+      const root = await buildStaticSite(docker, c, appId, (line) =>
+        emit({ type: 'build-line', component: c.name, line }),
+      );
+      staticSites[c.name] = {
+        root,
+        indexDocument: c.staticSite!.indexDocument,
+        errorDocument: c.staticSite!.errorDocument,
+        ...(c.staticSite!.catchallDocument ? { catchallDocument: c.staticSite!.catchallDocument } : {}),
+      };
+    }
     emit({ type: 'phase', phase: 'pre-deploy' });
     await runtime.runJobs('PRE_DEPLOY');
     emit({ type: 'phase', phase: 'start' });

@@ -56,6 +56,8 @@ export const ProfileSchema = z.strictObject({
     max_request_body_mib: z.number().positive(),
     max_header_bytes: z.number().int().positive(),
     response_buffer_kib: z.number().nonnegative(),
+    /** gzip for clients that accept it, as a CDN in front does. */
+    compress: z.boolean().default(false),
   }),
   default_instance_size: z.string(),
   instance_sizes: z.array(InstanceSize).min(1),

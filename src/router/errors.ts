@@ -1,13 +1,15 @@
 /**
- * Upstream failures mapped to statuses in one function, and the pages that explain them. Truncation is never
- * a status: once headers are sent, a broken body aborts the client connection instead.
+ * Upstream failures mapped to statuses in one function, and pages that explain them. A failure after the
+ * response headers went out is never a status: the client connection is destroyed instead (proxy.ts).
  */
 export type Failure =
   | { kind: 'no-route'; path: string }
   | { kind: 'no-instance'; component: string; state: string }
-  | { kind: 'refused'; component: string; instance: string }
-  | { kind: 'timeout'; component: string; seconds: number; status: number; code: string }
+  | { kind: 'refused'; component: string; instance: string; why?: string | undefined }
+  | { kind: 'closed'; component: string; instance: string; why?: string | undefined }
+  | { kind: 'timeout'; component: string; seconds: number; status: number; code: string; platform: string }
   | { kind: 'body-too-large'; limitMib: number }
+  | { kind: 'client-timeout'; seconds: number }
   | { kind: 'bad-gateway'; component: string; instance: string; detail: string }
   | { kind: 'bad-request'; detail: string };
 
@@ -24,61 +26,77 @@ export function mapFailure(f: Failure): ErrorReply {
       return {
         status: 404,
         code: 'NO_ROUTE',
-        title: 'No route',
+        title: 'Not Found',
         explanation: `No route in the app spec matches ${f.path}.`,
       };
     case 'no-instance':
       return {
         status: 503,
-        code: 'NO_INSTANCE',
-        title: 'Service unavailable',
+        code: 'NO_LIVE_INSTANCE',
+        title: 'Service Unavailable',
         explanation: `${f.component} has no live instance: ${f.state}.`,
       };
     case 'refused':
       return {
         status: 502,
         code: 'UPSTREAM_REFUSED',
-        title: 'Bad gateway',
-        explanation: `${f.instance} refused the connection: nothing listens on its $PORT on 0.0.0.0.`,
+        title: 'Bad Gateway',
+        explanation: f.why ?? `${f.instance} refused the connection: nothing listens on its $PORT on 0.0.0.0.`,
+      };
+    case 'closed':
+      return {
+        status: 502,
+        code: 'UPSTREAM_CLOSED',
+        title: 'Bad Gateway',
+        explanation:
+          f.why ?? `${f.instance} closed the connection without sending a response (did it crash mid-request?).`,
       };
     case 'timeout':
       return {
         status: f.status,
         code: f.code,
         title: 'Timeout',
-        explanation: `${f.component} did not answer within the edge's ${f.seconds}s request timeout.`,
+        explanation: `${f.component} sent no response within ${f.platform}'s ${f.seconds} s request timeout (${f.code}). Move long work to a worker or a job, or stream the response.`,
       };
     case 'body-too-large':
       return {
         status: 413,
         code: 'BODY_TOO_LARGE',
-        title: 'Payload too large',
-        explanation: `The request body is larger than the edge's ${f.limitMib} MiB limit.`,
+        title: 'Payload Too Large',
+        explanation: `The request body is larger than the edge's ${f.limitMib} MiB limit. Upload large files straight to object storage (Spaces) instead.`,
+      };
+    case 'client-timeout':
+      return {
+        status: 408,
+        code: 'CLIENT_TIMEOUT',
+        title: 'Request Timeout',
+        explanation: `The client sent no byte of its request body for ${f.seconds} s.`,
       };
     case 'bad-gateway':
       return {
         status: 502,
         code: 'BAD_GATEWAY',
-        title: 'Bad gateway',
+        title: 'Bad Gateway',
         explanation: `${f.instance} answered with an invalid response: ${f.detail}.`,
       };
     case 'bad-request':
-      return { status: 400, code: 'BAD_REQUEST', title: 'Bad request', explanation: f.detail };
+      return { status: 400, code: 'BAD_REQUEST', title: 'Bad Request', explanation: f.detail };
   }
 }
 
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** HTML for browsers, JSON for API clients, plain text for everything else. */
 export function renderErrorPage(reply: ErrorReply, accept: string | undefined): { type: string; body: string } {
-  if (accept?.includes('text/html')) {
-    const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  if (accept?.includes('text/html'))
     return {
       type: 'text/html; charset=utf-8',
-      body: `<!doctype html><title>${reply.status} ${esc(reply.title)}</title><h1>${reply.status} ${esc(reply.title)}</h1><p>${esc(reply.explanation)}</p><p><small>rehearse edge · ${reply.code}</small></p>`,
+      body: `<!doctype html><meta charset="utf-8"><title>${reply.status} ${esc(reply.title)}</title><style>body{font:16px system-ui;max-width:40em;margin:4em auto}code{background:#eee}</style><h1>${reply.status} ${esc(reply.title)}</h1><p>${esc(reply.explanation)}</p><p><small>rehearse edge · <code>${reply.code}</code></small></p>\n`,
     };
-  }
   if (accept?.includes('application/json'))
     return {
       type: 'application/json',
-      body: JSON.stringify({ status: reply.status, code: reply.code, error: reply.explanation }),
+      body: JSON.stringify({ status: reply.status, code: reply.code, error: reply.explanation }) + '\n',
     };
   return {
     type: 'text/plain; charset=utf-8',

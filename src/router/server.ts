@@ -1,27 +1,37 @@
 /**
- * The edge: a node:http server on 127.0.0.1 that routes by the spec's table to live instances through undici.
- * Modes: `buffering` reads the whole request body before it opens the upstream request (nginx in front of sync
- * workers); `streaming` passes the body through as it arrives (Heroku's router). In both, a response that
- * breaks off after its headers were sent destroys the client connection: never passed on as complete.
+ * The edge: a node:http server on 127.0.0.1 that routes by the spec's table to live instances. Pieces:
+ * route-table (match), cors, static (static sites), proxy (buffering/streaming forward), upgrade (websockets),
+ * transport (undici timeouts), errors (status mapping and pages). This file wires them and keeps upstream state.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent, errors as undiciErrors, stream as undiciStream } from 'undici';
+import type { Duplex, Readable } from 'node:stream';
 import type { RouteModel } from '../spec/model.js';
+import { corsHeaders, preflight } from './cors.js';
 import { mapFailure, renderErrorPage, type Failure } from './errors.js';
-import { stripHop, upstreamHeaders } from './forward.js';
+import { upstreamHeaders } from './forward.js';
+import { BodyTooLarge, ClientTimeout, classify, forward, limitBody, readBody } from './proxy.js';
 import { RouteTable } from './route-table.js';
+import { serveStatic, type StaticSiteOptions } from './static.js';
+import { createTransport } from './transport.js';
+import { relayUpgrade } from './upgrade.js';
+import { Upstreams, type Upstream } from './upstreams.js';
 
 export interface RouterLimits {
   mode: 'buffering' | 'streaming';
-  /** Seconds to the first response byte after the request was sent; 0 disables. */
+  /** Seconds to the first response byte after the request was sent; 0 disables. @default 100 (App Platform) */
   firstByteTimeoutSeconds: number;
-  /** Seconds without a byte in either direction; 0 disables. */
+  /** Seconds without a byte once the response started; 0 disables. */
   idleTimeoutSeconds: number;
+  /** Status and code for a first-byte timeout: 504 EDGE_TIMEOUT (App Platform), 503 H12 (Heroku). */
   timeoutStatus: number;
   timeoutCode: string;
   maxBodyBytes: number;
   maxHeaderBytes: number;
+  /** gzip responses for clients that accept it, as the platform's CDN does. @default false */
+  compress?: boolean;
+  /** Named in error pages: "App Platform's 100 s request timeout". */
+  platform?: string;
 }
 
 export interface AccessLogEntry {
@@ -38,105 +48,98 @@ export interface AccessLogEntry {
 export interface RouterOptions {
   routes: readonly RouteModel[];
   limits: RouterLimits;
+  /** @default 127.0.0.1 */
   host?: string;
+  /** @default 8080; 0 picks a free port */
   port?: number;
+  staticSites?: Record<string, StaticSiteOptions>;
   onAccess?: (e: AccessLogEntry) => void;
-}
-
-interface Upstream {
-  name: string;
-  url: string;
+  /** Why an instance refused or dropped a connection, e.g. "web listens on 127.0.0.1:8080 ...". */
+  explain?: (component: string, instance: string) => Promise<string | undefined>;
 }
 
 export class Router {
   private readonly table: RouteTable;
-  private readonly upstreams = new Map<string, Upstream[]>();
-  private readonly states = new Map<string, string>();
-  private readonly cursor = new Map<string, number>();
-  private readonly agent: Agent;
+  private readonly upstreams = new Upstreams();
+  private readonly agent;
   private server?: http.Server;
 
   constructor(private readonly opts: RouterOptions) {
     this.table = new RouteTable(opts.routes);
-    const ms = (s: number) => (s > 0 ? s * 1000 : 0);
-    this.agent = new Agent({
-      headersTimeout: ms(opts.limits.firstByteTimeoutSeconds),
-      bodyTimeout: ms(opts.limits.idleTimeoutSeconds),
-      keepAliveTimeout: 4000,
-      connections: 256,
-    });
+    this.agent = createTransport(opts.limits);
   }
 
-  /** Replaces a component's live instances; the router spreads requests over them round-robin. */
+  /** Replaces a component's live instances; requests spread over them round-robin. */
   setUpstreams(component: string, instances: Upstream[], state = 'starting') {
-    this.upstreams.set(component, instances);
-    this.states.set(component, state);
-  }
-
-  setState(component: string, state: string) {
-    this.states.set(component, state);
+    this.upstreams.set(component, instances, state);
   }
 
   async listen(): Promise<string> {
-    this.server = http.createServer(
+    const server = http.createServer(
       { maxHeaderSize: this.opts.limits.maxHeaderBytes, requestTimeout: 0, keepAliveTimeout: 65_000 },
       (req, res) => void this.handle(req, res),
     );
-    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    this.server = server;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
       if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       else socket.destroy();
     });
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.opts.port ?? 8080, this.opts.host ?? '127.0.0.1', () => resolve());
+      server.once('error', reject);
+      server.listen(this.opts.port ?? 8080, this.opts.host ?? '127.0.0.1', () => resolve());
     });
-    const addr = this.server.address() as AddressInfo;
+    const addr = server.address() as AddressInfo;
     return `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
   }
 
   async close(): Promise<void> {
-    if (this.server) {
-      this.server.closeAllConnections();
-      await new Promise<void>((r) => this.server!.close(() => r()));
+    const server = this.server;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
     }
     await this.agent.close();
   }
 
-  private fail(req: IncomingMessage, res: ServerResponse, f: Failure, log: Partial<AccessLogEntry>, started: number) {
-    const reply = mapFailure(f);
-    const page = renderErrorPage(reply, req.headers.accept);
-    if (!res.headersSent) {
-      res.writeHead(reply.status, {
-        'content-type': page.type,
-        'content-length': Buffer.byteLength(page.body),
-        'x-rehearse-error': reply.code,
-      });
-      res.end(page.body);
-    } else res.destroy();
-    this.opts.onAccess?.({
-      method: req.method ?? 'GET',
-      path: req.url ?? '/',
-      status: reply.status,
-      bytes: Buffer.byteLength(page.body),
-      ms: Date.now() - started,
-      note: reply.code,
-      ...log,
-    });
+  private log(req: IncomingMessage, e: Omit<AccessLogEntry, 'method' | 'path' | 'ms'>, started: number) {
+    this.opts.onAccess?.({ method: req.method ?? 'GET', path: req.url ?? '/', ms: Date.now() - started, ...e });
   }
 
-  private pick(component: string): Upstream | undefined {
-    const list = this.upstreams.get(component) ?? [];
-    if (list.length === 0) return undefined;
-    const i = (this.cursor.get(component) ?? 0) % list.length;
-    this.cursor.set(component, i + 1);
-    return list[i];
+  private fail(
+    req: IncomingMessage,
+    res: ServerResponse,
+    f: Failure,
+    started: number,
+    at: { component?: string; instance?: string } = {},
+  ) {
+    const reply = mapFailure(f);
+    const page = renderErrorPage(reply, req.headers.accept);
+    if (res.headersSent) res.destroy();
+    else {
+      // After refusing a request whose body may still be arriving, the connection cannot be reused.
+      const close = reply.status === 400 || reply.status === 408 || reply.status === 413;
+      res
+        .writeHead(reply.status, {
+          'content-type': page.type,
+          'content-length': Buffer.byteLength(page.body),
+          'x-rehearse-error': reply.code,
+          ...(close ? { connection: 'close' } : {}),
+        })
+        .end(page.body);
+    }
+    this.log(
+      req,
+      { ...at, status: reply.status, bytes: Buffer.byteLength(page.body), note: `${reply.code}: ${reply.explanation}` },
+      started,
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const started = Date.now();
-    const path = req.url ?? '/';
-    // Request smuggling: a request may not carry both framings.
+    const l = this.opts.limits;
+    // Request smuggling: a request may not carry both framings (RFC 9112 6.1).
     if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] !== undefined)
       return this.fail(
         req,
@@ -145,121 +148,160 @@ export class Router {
           kind: 'bad-request',
           detail: 'Content-Length and Transfer-Encoding together are refused (request smuggling).',
         },
-        {},
         started,
       );
-    const match = this.table.match(path, req.headers.host);
-    if (!match) return this.fail(req, res, { kind: 'no-route', path }, {}, started);
-    const route = match.route;
+    const match = this.table.match(req.url ?? '/', req.headers.host);
+    if (!match) return this.fail(req, res, { kind: 'no-route', path: req.url ?? '/' }, started);
+    const { route } = match;
+    const pre = preflight(route.cors, req);
+    if (pre) {
+      res.writeHead(pre.status, { ...pre.headers, 'content-length': 0 }).end();
+      return this.log(req, { status: pre.status, bytes: 0, note: 'CORS preflight answered by the edge' }, started);
+    }
     if (route.redirect) {
       const r = route.redirect;
-      const target =
+      const location =
         r.uri ??
-        `${r.scheme ?? 'https'}://${r.authority ?? req.headers.host ?? ''}${r.port ? `:${r.port}` : ''}${path}`;
-      res.writeHead(r.code, { location: target, 'content-length': 0 }).end();
-      this.opts.onAccess?.({
-        method: req.method ?? 'GET',
-        path,
-        status: r.code,
-        bytes: 0,
-        ms: Date.now() - started,
-        note: 'redirect',
-      });
-      return;
+        `${r.scheme ?? 'https'}://${r.authority ?? req.headers.host ?? ''}${r.port ? `:${r.port}` : ''}${req.url ?? '/'}`;
+      res.writeHead(r.code, { location, 'content-length': 0 }).end();
+      return this.log(req, { status: r.code, bytes: 0, note: `redirect to ${location}` }, started);
     }
     const component = route.component!;
-    const up = this.pick(component);
-    if (!up)
-      return this.fail(
-        req,
-        res,
-        { kind: 'no-instance', component, state: this.states.get(component) ?? 'not running' },
-        { component },
-        started,
-      );
+    const site = this.opts.staticSites?.[component];
+    if (site) {
+      const status = await serveStatic(site, req, res, match.upstreamPath);
+      return this.log(req, { component, status, bytes: Number(res.getHeader('content-length') ?? 0) }, started);
+    }
+    if (Number(req.headers['content-length'] ?? 0) > l.maxBodyBytes)
+      return this.fail(req, res, { kind: 'body-too-large', limitMib: l.maxBodyBytes / 1048576 }, started, {
+        component,
+      });
 
-    const log: Partial<AccessLogEntry> = { component, instance: up.name };
-    const limit = this.opts.limits.maxBodyBytes;
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit)
-      return this.fail(req, res, { kind: 'body-too-large', limitMib: limit / 1048576 }, log, started);
-
-    let body: Buffer | IncomingMessage | undefined = req.method === 'GET' || req.method === 'HEAD' ? undefined : req;
-    if (this.opts.limits.mode === 'buffering' && body) {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > limit)
-          return this.fail(req, res, { kind: 'body-too-large', limitMib: limit / 1048576 }, log, started);
-        chunks.push(chunk);
+    let body: Buffer | Readable | null =
+      req.method === 'GET' || req.method === 'HEAD'
+        ? null
+        : l.mode === 'streaming'
+          ? limitBody(req, l.maxBodyBytes)
+          : req;
+    if (l.mode === 'buffering' && body) {
+      try {
+        body = await readBody(req, l.maxBodyBytes, l.idleTimeoutSeconds * 1000);
+      } catch (err) {
+        if (err instanceof BodyTooLarge)
+          return this.fail(req, res, { kind: 'body-too-large', limitMib: l.maxBodyBytes / 1048576 }, started, {
+            component,
+          });
+        if (err instanceof ClientTimeout)
+          return this.fail(req, res, { kind: 'client-timeout', seconds: l.idleTimeoutSeconds }, started, { component });
+        return; // the client went away
       }
-      body = Buffer.concat(chunks);
     }
     const headers = upstreamHeaders(req);
     if (Buffer.isBuffer(body)) {
       headers['content-length'] = String(body.length);
       delete headers['transfer-encoding'];
     }
-    let bytes = 0;
-    let status = 0;
-    try {
-      await undiciStream(
-        new URL(match.upstreamPath, up.url),
-        { method: req.method as 'GET', headers, body: body ?? null, dispatcher: this.agent },
-        ({ statusCode, headers: upHeaders }) => {
-          status = statusCode;
-          res.writeHead(statusCode, stripHop(upHeaders as Record<string, string | string[]>));
-          return res;
-        },
-      );
-      bytes = Number(res.getHeader('content-length') ?? 0);
-      this.opts.onAccess?.({
-        method: req.method ?? 'GET',
-        path,
-        status,
-        bytes,
-        ms: Date.now() - started,
-        ...log,
-        ...(status === 404 && match.stripped
-          ? {
-              note: `prefix ${route.prefix} was stripped before ${component} saw ${match.upstreamPath}; set preserve_path_prefix: true if the app expects it`,
-            }
-          : {}),
-      });
-    } catch (err) {
-      if (res.headersSent) {
-        // The body broke off after the headers went out: abort, so the client sees a broken transfer.
-        res.destroy();
-        this.opts.onAccess?.({
-          method: req.method ?? 'GET',
-          path,
-          status,
-          bytes,
-          ms: Date.now() - started,
-          ...log,
-          note: `TRUNCATED: ${component} (${up.name}) ended the response early: ${(err as Error).message}`,
-        });
-        return;
+    const sock = req.socket;
+    const sentBefore = sock.bytesWritten;
+    const tried = new Set<string>();
+    for (;;) {
+      const up = this.upstreams.pick(component, tried);
+      if (!up) {
+        const state = tried.size ? `every instance refused the connection` : this.upstreams.state(component);
+        return this.fail(req, res, { kind: 'no-instance', component, state }, started, { component });
       }
-      this.fail(req, res, this.classify(err, component, up.name), log, started);
+      tried.add(up.name);
+      const at = { component, instance: up.name };
+      try {
+        const { status } = await forward(this.agent, new URL(match.upstreamPath, up.url), req, res, headers, body, {
+          compress: l.compress ?? false,
+          extraHeaders: corsHeaders(route.cors, req),
+        });
+        const note =
+          status === 404 && match.stripped
+            ? `prefix ${route.prefix} was stripped before ${component} saw ${match.upstreamPath}; set preserve_path_prefix: true if the app expects the full path`
+            : undefined;
+        return this.log(
+          req,
+          { ...at, status, bytes: sock.bytesWritten - sentBefore, ...(note ? { note } : {}) },
+          started,
+        );
+      } catch (err) {
+        if (err instanceof BodyTooLarge && !res.headersSent)
+          return this.fail(req, res, { kind: 'body-too-large', limitMib: l.maxBodyBytes / 1048576 }, started, {
+            component,
+          });
+        const kind = classify(err);
+        if (res.headersSent) {
+          // The body broke off after the headers went out: abort, so the client sees a broken transfer.
+          res.destroy();
+          const why =
+            kind === 'idle-timeout'
+              ? `IDLE_TIMEOUT: no byte for ${l.idleTimeoutSeconds} s`
+              : `TRUNCATED: ${component} (${up.name}) ended the response early`;
+          return this.log(
+            req,
+            { ...at, status: res.statusCode, bytes: sock.bytesWritten - sentBefore, note: why },
+            started,
+          );
+        }
+        // Nothing reached the app: another instance may take it (only when the body can be sent again).
+        if (kind === 'refused' && (body === null || Buffer.isBuffer(body))) {
+          this.upstreams.markDown(component, up.name);
+          if (this.upstreams.count(component) > tried.size) continue;
+        }
+        if (kind === 'first-byte-timeout')
+          return this.fail(
+            req,
+            res,
+            {
+              kind: 'timeout',
+              component,
+              seconds: l.firstByteTimeoutSeconds,
+              status: l.timeoutStatus,
+              code: l.timeoutCode,
+              platform: l.platform ?? 'the platform',
+            },
+            started,
+            at,
+          );
+        const why =
+          kind === 'refused' || kind === 'closed'
+            ? await this.opts.explain?.(component, up.name).catch(() => undefined)
+            : undefined;
+        if (kind === 'refused')
+          return this.fail(req, res, { kind: 'refused', component, instance: up.name, why }, started, at);
+        if (kind === 'closed')
+          return this.fail(req, res, { kind: 'closed', component, instance: up.name, why }, started, at);
+        return this.fail(
+          req,
+          res,
+          { kind: 'bad-gateway', component, instance: up.name, detail: (err as Error).message },
+          started,
+          at,
+        );
+      }
     }
   }
 
-  private classify(err: unknown, component: string, instance: string): Failure {
-    const e = err as NodeJS.ErrnoException & { code?: string };
-    const l = this.opts.limits;
-    if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError)
-      return {
-        kind: 'timeout',
-        component,
-        seconds: e instanceof undiciErrors.HeadersTimeoutError ? l.firstByteTimeoutSeconds : l.idleTimeoutSeconds,
-        status: l.timeoutStatus,
-        code: l.timeoutCode,
-      };
-    const code = e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')
-      return { kind: 'refused', component, instance };
-    return { kind: 'bad-gateway', component, instance, detail: e.message };
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    const started = Date.now();
+    const match = this.table.match(req.url ?? '/', req.headers.host);
+    const up = match?.route.component ? this.upstreams.pick(match.route.component, new Set()) : undefined;
+    if (!match || !up) {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return this.log(req, { status: 404, bytes: 0, note: 'upgrade with no route or no live instance' }, started);
+    }
+    const headers = upstreamHeaders(req);
+    // The upgrade itself is hop-by-hop, and must be passed on for this one hop.
+    headers.connection = 'Upgrade';
+    headers.upgrade = String(req.headers.upgrade);
+    relayUpgrade(req, socket, head, new URL(match.upstreamPath, up.url), headers, (status) =>
+      this.log(
+        req,
+        { component: match.route.component!, instance: up.name, status, bytes: 0, note: 'upgrade' },
+        started,
+      ),
+    );
   }
 }

@@ -1,0 +1,120 @@
+/**
+ * Static sites: the build runs in a container, then output_dir is copied out to a folder the router serves.
+ * With a Dockerfile, output_dir is read from the built image; without one, build_command runs in the base image
+ * that matches environment_slug, on a copy of source_dir (honouring .dockerignore). No build at all: source_dir
+ * (or its output_dir) is served as it is.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Ignore } from '@balena/dockerignore';
+import tar from 'tar-fs';
+import { RehearseError } from '../shared/errors.js';
+import { LABEL } from '../shared/labels.js';
+import type { ComponentModel } from '../spec/model.js';
+import { buildComponent } from './build.js';
+import type { Engine } from './engine.js';
+
+const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as (o: { ignorecase: boolean }) => Ignore;
+
+/** environment_slug -> a base image the project keeps locally (scripts/base-images). */
+const BASE_FOR_SLUG: Record<string, string> = {
+  'node-js': 'node:20-bookworm-slim',
+  python: 'python:3.11-slim-bookworm',
+};
+
+export async function buildStaticSite(
+  docker: Engine,
+  c: ComponentModel,
+  appId: string,
+  onLine?: (l: string) => void,
+): Promise<string> {
+  const site = c.staticSite!;
+  const out = path.join(os.tmpdir(), 'rehearse', appId, 'static', c.name);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  if (c.build.kind === 'image')
+    throw new RehearseError('BUILD_UNSUPPORTED', `static site "${c.name}" cannot use an image source`, {
+      hint: 'build it from its source',
+    });
+  const context = c.build.context;
+  if (c.build.kind === 'buildpack' && !c.buildCommand) {
+    // Nothing to build: the files are the site.
+    const dir = path.resolve(context, site.outputDir ?? '.');
+    if (!existsSync(dir))
+      throw new RehearseError('FILE_MISSING', `static site "${c.name}": ${dir} does not exist`, {
+        hint: 'set output_dir to the folder holding index.html',
+      });
+    return dir;
+  }
+  let image: string;
+  let workdir = '/workspace';
+  const name = `rehearse-${appId}-${c.name}-build`;
+  if (c.build.kind === 'dockerfile') {
+    image = (await buildComponent(docker, c, { appId, timeoutSeconds: 3600, ...(onLine ? { onLine } : {}) })).image;
+    workdir = (await docker.getImage(image).inspect()).Config.WorkingDir || '/';
+    const container = await docker.createContainer({
+      name,
+      Image: image,
+      Labels: { [LABEL.app]: appId, [LABEL.component]: c.name },
+    });
+    try {
+      await extract(docker, container.id, path.posix.resolve(workdir, site.outputDir ?? '.'), out, c);
+    } finally {
+      await container.remove({ force: true });
+    }
+    return out;
+  }
+  image = BASE_FOR_SLUG[c.build.environmentSlug ?? 'node-js'] ?? 'debian:bookworm-slim';
+  const container = await docker.createContainer({
+    name,
+    Image: image,
+    WorkingDir: workdir,
+    Cmd: ['/bin/sh', '-c', c.buildCommand!],
+    Env: c.buildEnv.map((e) => `${e.key}=${e.value}`),
+    Labels: { [LABEL.app]: appId, [LABEL.component]: c.name },
+  });
+  try {
+    const ignoreFile = path.join(context, '.dockerignore');
+    const ig = dockerignore({ ignorecase: false }).add(existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : '');
+    const pack = tar.pack(context, {
+      ignore: (abs) => ig.ignores(path.relative(context, abs).split(path.sep).join('/') || '.'),
+      map: (h) => ({ ...h, name: 'workspace/' + h.name }),
+    });
+    await container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: '/' });
+    const logs: string[] = [];
+    const done = container.wait({ condition: 'next-exit' });
+    await container.start();
+    const { StatusCode } = (await done) as { StatusCode: number };
+    const text = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
+    for (const l of text.split('\n').filter(Boolean)) (logs.push(l), onLine?.(l));
+    if (StatusCode !== 0)
+      throw new RehearseError(
+        'BUILD_FAILED',
+        `build_command of static site "${c.name}" exited with code ${StatusCode}`,
+        { details: logs.slice(-40).join('\n'), hint: 'fix the build_command; its output is above' },
+      );
+    await extract(docker, container.id, path.posix.resolve(workdir, site.outputDir ?? '.'), out, c);
+  } finally {
+    await container.remove({ force: true });
+  }
+  return out;
+}
+
+async function extract(docker: Engine, containerId: string, from: string, to: string, c: ComponentModel) {
+  let archive: NodeJS.ReadableStream;
+  try {
+    archive = await docker.getContainer(containerId).getArchive({ path: from.endsWith('/') ? from : from + '/.' });
+  } catch {
+    throw new RehearseError('FILE_MISSING', `static site "${c.name}": its build produced no ${from}`, {
+      hint: 'set output_dir to the folder the build writes (e.g. dist, build, public)',
+    });
+  }
+  await new Promise<void>((resolve, reject) =>
+    archive
+      .pipe(tar.extract(to, { map: (h) => ({ ...h, name: h.name.replace(/^[^/]+\/?/, '') }) }))
+      .on('finish', resolve)
+      .on('error', reject),
+  );
+}
