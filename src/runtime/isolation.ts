@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LABEL } from '../shared/labels.js';
 import type { Engine } from './engine.js';
+import { demuxBuffer } from './logs.js';
 
 export const NETADMIN_IMAGE = 'rehearse/netadmin:1';
 
@@ -83,7 +84,7 @@ export async function isolateSiblings(
         await helper.start();
         const { StatusCode } = (await done) as { StatusCode: number };
         if (StatusCode !== 0) {
-          const logs = (await helper.logs({ stdout: true, stderr: true })).toString();
+          const logs = demuxBuffer(await helper.logs({ stdout: true, stderr: true }));
           throw new Error(`isolating replicas failed (exit ${StatusCode}): ${logs.slice(-500)}`);
         }
       } finally {

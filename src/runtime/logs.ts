@@ -40,3 +40,15 @@ export async function followLogs(docker: Engine, containerId: string, since: num
   readline.createInterface({ input: out }).on('line', (l) => sink(l, 'stdout'));
   readline.createInterface({ input: err }).on('line', (l) => sink(l, 'stderr'));
 }
+
+/** Non-follow logs of a non-TTY container come as one buffer of frames: [stream, 0, 0, 0, size(4)] + payload. */
+export function demuxBuffer(buf: Buffer): string {
+  const parts: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const size = buf.readUInt32BE(i + 4);
+    parts.push(buf.subarray(i + 8, i + 8 + size));
+    i += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}

@@ -15,6 +15,7 @@ import { LABEL } from '../shared/labels.js';
 import type { ComponentModel } from '../spec/model.js';
 import { buildComponent } from './build.js';
 import type { Engine } from './engine.js';
+import { demuxBuffer } from './logs.js';
 
 const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as (o: { ignorecase: boolean }) => Ignore;
 
@@ -87,8 +88,11 @@ export async function buildStaticSite(
     const done = container.wait({ condition: 'next-exit' });
     await container.start();
     const { StatusCode } = (await done) as { StatusCode: number };
-    const text = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
-    for (const l of text.split('\n').filter(Boolean)) (logs.push(l), onLine?.(l));
+    const text = demuxBuffer(await container.logs({ stdout: true, stderr: true }));
+    for (const l of text.split('\n').filter(Boolean)) {
+      logs.push(l);
+      onLine?.(l);
+    }
     if (StatusCode !== 0)
       throw new RehearseError(
         'BUILD_FAILED',
