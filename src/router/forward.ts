@@ -1,6 +1,9 @@
-/** Request and response header passes: hop-by-hop headers removed, X-Forwarded-* and a request id set. */
+/**
+ * Header passes on raw header arrays (one pass, no header objects on the hot path): hop-by-hop headers removed,
+ * including any named in Connection; X-Forwarded-For, -Proto, -Host and a request id set as the platform does.
+ */
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
 const HOP = new Set([
   'connection',
@@ -13,32 +16,74 @@ const HOP = new Set([
   'transfer-encoding',
   'upgrade',
   'proxy-connection',
-  'host',
 ]);
+/** Set by the edge itself; a client's own values are dropped (no trusted proxy in front of it). */
+const OWNED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'host']);
 
-export function stripHop(
-  headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
-): Record<string, string | string[]> {
-  const named = String(headers.connection ?? '')
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined || HOP.has(k) || named.includes(k)) continue;
-    out[k] = v;
+function connectionTokens(value: string | undefined): Set<string> | undefined {
+  if (!value || (!value.includes(',') && (value.toLowerCase() === 'keep-alive' || value.toLowerCase() === 'close')))
+    return undefined;
+  return new Set(value.split(',').map((s) => s.trim().toLowerCase()));
+}
+
+/** The request's headers for the upstream, as a flat [name, value, ...] array. */
+export function upstreamHeaders(req: IncomingMessage): string[] {
+  const raw = req.rawHeaders;
+  const named = connectionTokens(req.headers.connection);
+  const out: string[] = [];
+  let requestId: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (HOP.has(name) || OWNED.has(name) || named?.has(name)) continue;
+    if (name === 'x-request-id') requestId = raw[i + 1];
+    else out.push(name, raw[i + 1]!);
   }
+  const host = req.headers.host;
+  if (host) out.push('host', host, 'x-forwarded-host', host);
+  out.push(
+    'x-forwarded-for',
+    req.socket.remoteAddress ?? '127.0.0.1',
+    'x-forwarded-proto',
+    'http',
+    'x-request-id',
+    requestId ?? randomUUID(),
+  );
   return out;
 }
 
-export function upstreamHeaders(req: IncomingMessage): Record<string, string | string[]> {
-  const h = stripHop(req.headers);
-  const client = req.socket.remoteAddress ?? '127.0.0.1';
-  // Overwrite, don't append: the edge trusts no proxy in front of it.
-  h['x-forwarded-for'] = client;
-  h['x-forwarded-proto'] = 'http';
-  if (req.headers.host) h['x-forwarded-host'] = req.headers.host;
-  h['x-request-id'] = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID();
-  if (req.headers.host) h.host = req.headers.host;
-  return h;
+/** An upstream response's raw headers (Buffers, as undici gives them) for the client, hop-by-hop removed. */
+export function downstreamHeaders(raw: Buffer[]): {
+  headers: string[];
+  contentLength: boolean;
+  contentType: string;
+  encoded: boolean;
+  vary?: string;
+} {
+  const headers: string[] = [];
+  let contentLength = false;
+  let contentType = '';
+  let encoded = false;
+  let connection: Set<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2)
+    if (raw[i]!.length === 10 && raw[i]!.toString('latin1').toLowerCase() === 'connection')
+      connection = connectionTokens(raw[i + 1]!.toString('latin1'));
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1');
+    const lower = name.toLowerCase();
+    if (HOP.has(lower) || connection?.has(lower)) continue;
+    const value = raw[i + 1]!.toString('latin1');
+    if (lower === 'content-length') contentLength = true;
+    else if (lower === 'content-type') contentType = value;
+    else if (lower === 'content-encoding') encoded = true;
+    headers.push(name, value);
+  }
+  return { headers, contentLength, contentType, encoded };
+}
+
+/** Object form, for the few places that need it (error pages, tests). */
+export function stripHop(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const named = connectionTokens(typeof headers.connection === 'string' ? headers.connection : undefined);
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP.has(k) && !named?.has(k)) out[k] = v;
+  return out;
 }

@@ -13,7 +13,7 @@ import { upstreamHeaders } from './forward.js';
 import { BodyTooLarge, ClientTimeout, classify, forward, limitBody, readBody } from './proxy.js';
 import { RouteTable } from './route-table.js';
 import { serveStatic, type StaticSiteOptions } from './static.js';
-import { createTransport } from './transport.js';
+import { Transport } from './transport.js';
 import { relayUpgrade } from './upgrade.js';
 import { Upstreams, type Upstream } from './upstreams.js';
 
@@ -61,17 +61,18 @@ export interface RouterOptions {
 export class Router {
   private readonly table: RouteTable;
   private readonly upstreams = new Upstreams();
-  private readonly agent;
+  private readonly transport: Transport;
   private server?: http.Server;
 
   constructor(private readonly opts: RouterOptions) {
     this.table = new RouteTable(opts.routes);
-    this.agent = createTransport(opts.limits);
+    this.transport = new Transport(opts.limits);
   }
 
   /** Replaces a component's live instances; requests spread over them round-robin. */
   setUpstreams(component: string, instances: Upstream[], state = 'starting') {
     this.upstreams.set(component, instances, state);
+    this.transport.retain(this.upstreams.origins());
   }
 
   async listen(): Promise<string> {
@@ -100,7 +101,7 @@ export class Router {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     }
-    await this.agent.close();
+    await this.transport.close();
   }
 
   private log(req: IncomingMessage, e: Omit<AccessLogEntry, 'method' | 'path' | 'ms'>, started: number) {
@@ -198,8 +199,9 @@ export class Router {
     }
     const headers = upstreamHeaders(req);
     if (Buffer.isBuffer(body)) {
-      headers['content-length'] = String(body.length);
-      delete headers['transfer-encoding'];
+      // The buffered body is sent with its length; drop the client's framing.
+      for (let i = headers.length - 2; i >= 0; i -= 2) if (headers[i] === 'content-length') headers.splice(i, 2);
+      headers.push('content-length', String(body.length));
     }
     const sock = req.socket;
     const sentBefore = sock.bytesWritten;
@@ -213,9 +215,11 @@ export class Router {
       tried.add(up.name);
       const at = { component, instance: up.name };
       try {
-        const { status } = await forward(this.agent, new URL(match.upstreamPath, up.url), req, res, headers, body, {
+        const cors = route.cors ? corsHeaders(route.cors, req) : undefined;
+        const extraHeaders = cors ? Object.entries(cors).flatMap(([k, v]) => [k, String(v)]) : undefined;
+        const status = await forward(this.transport.pool(up.url), match.upstreamPath, req, res, headers, body, {
           compress: l.compress ?? false,
-          extraHeaders: corsHeaders(route.cors, req),
+          extraHeaders,
         });
         const note =
           status === 404 && match.stripped
@@ -292,10 +296,8 @@ export class Router {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return this.log(req, { status: 404, bytes: 0, note: 'upgrade with no route or no live instance' }, started);
     }
-    const headers = upstreamHeaders(req);
     // The upgrade itself is hop-by-hop, and must be passed on for this one hop.
-    headers.connection = 'Upgrade';
-    headers.upgrade = String(req.headers.upgrade);
+    const headers = [...upstreamHeaders(req), 'connection', 'Upgrade', 'upgrade', String(req.headers.upgrade)];
     relayUpgrade(req, socket, head, new URL(match.upstreamPath, up.url), headers, (status) =>
       this.log(
         req,

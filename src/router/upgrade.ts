@@ -10,7 +10,7 @@ export function relayUpgrade(
   client: Duplex,
   head: Buffer,
   target: URL,
-  headers: Record<string, string | string[]>,
+  headers: string[],
   onDone: (status: number) => void,
 ): void {
   const up = http.request({
@@ -49,4 +49,10 @@ export function relayUpgrade(
   up.on('error', () => fail(502));
   client.on('error', () => up.destroy());
   up.end();
+}
+
+function pairs(flat: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
 }

@@ -33,8 +33,18 @@ export class Upstreams {
     this.down.set(instance, Date.now() + DOWN_MS);
   }
 
+  origins(): Set<string> {
+    return new Set([...this.lists.values()].flat().map((u) => u.url));
+  }
+
   pick(component: string, exclude: Set<string>): Upstream | undefined {
     const list = this.lists.get(component) ?? [];
+    // The hot path: nothing excluded, nothing marked down.
+    if (exclude.size === 0 && this.down.size === 0 && list.length) {
+      const i = (this.cursor.get(component) ?? 0) % list.length;
+      this.cursor.set(component, i + 1);
+      return list[i];
+    }
     const now = Date.now();
     const ok = list.filter((u) => !exclude.has(u.name) && (this.down.get(u.name) ?? 0) <= now);
     const pool = ok.length ? ok : list.filter((u) => !exclude.has(u.name));
