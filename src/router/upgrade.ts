@@ -50,9 +50,3 @@ export function relayUpgrade(
   client.on('error', () => up.destroy());
   up.end();
 }
-
-function pairs(flat: string[]): [string, string][] {
-  const out: [string, string][] = [];
-  for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
-  return out;
-}
