@@ -11,6 +11,8 @@ interface Parts {
   model: AppModel;
   profile: Profile;
   appId: string;
+  project: string;
+  file: string;
   url: string;
   mode: 'buffering' | 'streaming';
   runtime: AppRuntime;
@@ -53,9 +55,18 @@ export function runningApp(p: Parts): RunningApp {
     model: p.model,
     profile: p.profile,
     routerMode: p.mode,
-    url: p.url,
-    urlOf(component) {
+    project: p.project,
+    specFile: p.file,
+    routerUrl: p.url,
+    url(component) {
       const r = component ? p.model.routes.find((x) => x.component === component) : undefined;
+      if (component && !r)
+        throw new RehearseError('USAGE', `component "${component}" has no route`, {
+          hint: `routed components: ${p.model.routes
+            .map((x) => x.component)
+            .filter(Boolean)
+            .join(', ')}`,
+        });
       return r ? p.url + (r.prefix.endsWith('/') ? r.prefix : r.prefix + '/') : p.url + '/';
     },
     logs(component) {

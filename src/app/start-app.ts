@@ -14,7 +14,8 @@ import { buildStaticSite } from '../runtime/static-build.js';
 import type { StaticSiteOptions } from '../router/static.js';
 import { RehearseError } from '../shared/errors.js';
 import { findSpec, loadSpec } from '../spec/index.js';
-import { appIdFor } from './app-id.js';
+import { appIdFor, projectIdFor } from './app-id.js';
+import { liveApps } from '../runtime/cleanup.js';
 import type { RunningApp, StartOptions } from './types.js';
 import { registerForExit } from './exit-hook.js';
 import { runningApp } from './running-app.js';
@@ -53,11 +54,20 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const model = loaded.model;
   const docker = await connectEngine();
   const appId = appIdFor(model.name, file);
+  const project = projectIdFor(file);
+  if (options.exclusive) {
+    const [other] = await liveApps(docker, project);
+    if (other)
+      throw new RehearseError('USAGE', `this app is already running (pid ${other.pid}, ${other.appId})`, {
+        hint: 'use that session ("rehearse ps", "rehearse logs"), or stop it with "rehearse down"',
+      });
+  }
   const mode = options.router ?? profile.router.mode;
   const staticSites: Record<string, StaticSiteOptions> = {};
   const router = new Router({
     routes: model.routes,
     port,
+    ...(options.host ? { host: options.host } : {}),
     limits: {
       mode,
       firstByteTimeoutSeconds: profile.router.first_byte_timeout_seconds,
@@ -81,7 +91,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       return ls && port ? explainListeners(instance, port, ls) : undefined;
     },
   });
-  const runtime: AppRuntime = new AppRuntime(docker, model, profile, appId, randomUUID(), {
+  const runtime: AppRuntime = new AppRuntime(docker, model, profile, appId, project, randomUUID(), {
     buildLine: (component, line) => emit({ type: 'build-line', component, line }),
     log: (instance, line, stream) => emit({ type: 'log', instance, line, stream }),
     crash: (diagnosis) => emit({ type: 'crash', diagnosis, text: renderDiagnosis(diagnosis) }),
@@ -131,7 +141,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     emit({ type: 'phase', phase: 'post-deploy' });
     await runtime.runJobs('POST_DEPLOY');
     runtime.startScheduler();
-    return runningApp({ model, profile, appId, url, mode, runtime, router, docker, emit, unregister });
+    return runningApp({ model, profile, appId, project, file, url, mode, runtime, router, docker, emit, unregister });
   } catch (err) {
     // Nothing half-started: FAILED_DEPLOY jobs run (when the build got that far), then everything goes.
     await router.close().catch(() => undefined);

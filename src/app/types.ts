@@ -12,8 +12,12 @@ export interface StartOptions {
   router?: 'buffering' | 'streaming';
   /** Filesystem mode. Default: the profile's (digitalocean: read-only). */
   filesystem?: 'read-only' | 'ephemeral';
-  /** Router port on 127.0.0.1. Default 0: any free port, so parallel test files never collide. */
+  /** Router port. Default 0: any free port, so parallel test files never collide. */
   port?: number;
+  /** Router address. Default 127.0.0.1; anything else exposes the app beyond this machine. */
+  host?: string;
+  /** Refuse to start when another live session runs the same spec (the CLI's `up`). Default false. */
+  exclusive?: boolean;
   /** Values for SECRETs and EV[...] envs; they win over `.env` and the process environment. */
   env?: Record<string, string>;
   /** Progress, logs and diagnoses, for the CLI to render. The library itself prints nothing. */
@@ -38,13 +42,17 @@ export interface ExecResult {
 export interface RunningApp extends AsyncDisposable {
   readonly name: string;
   readonly appId: string;
+  /** The spec's project id: `down` removes every app of it. */
+  readonly project: string;
+  /** The spec file. */
+  readonly specFile: string;
   readonly model: AppModel;
   readonly profile: Profile;
   readonly routerMode: 'buffering' | 'streaming';
-  /** The router's URL, e.g. http://127.0.0.1:8080. */
-  readonly url: string;
-  /** The URL of a component's route through the router (ends with `/`), or of the router's root. */
-  urlOf(component?: string): string;
+  /** The router's base URL, e.g. http://127.0.0.1:8080 (no trailing slash). */
+  readonly routerUrl: string;
+  /** The URL of a component's route through the router, or of the router's root; ends with `/`. */
+  url(component?: string): string;
   /** The last log lines of a component's instances (secrets masked). */
   logs(component: string): string[];
   /** Runs a command in a component's instance (1-based), like the console production gives. */

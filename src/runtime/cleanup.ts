@@ -41,16 +41,38 @@ export async function stopApp(docker: Engine, appId: string, graceSeconds?: numb
   await removeApp(docker, appId);
 }
 
-/** Objects of this app whose owning process is gone: a crashed or SIGKILLed session. */
-export async function reapOrphans(docker: Engine, appId: string): Promise<number> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL.app}=${appId}`] } });
-  const dead = containers.filter((c) => !processAlive(Number(c.Labels[LABEL.pid])));
-  if (dead.length === 0 && containers.length === 0) {
-    const nets = await docker.listNetworks({ filters: { label: [`${LABEL.app}=${appId}`] } });
-    if (nets.length === 0) return 0;
+/** Apps of a project whose owning process is gone (a crashed or SIGKILLed session): removed. */
+export async function reapOrphans(docker: Engine, project: string): Promise<string[]> {
+  const f = { label: [`${LABEL.project}=${project}`] };
+  const owners = new Map<string, number>();
+  for (const c of await docker.listContainers({ all: true, filters: f }))
+    owners.set(c.Labels[LABEL.app]!, Number(c.Labels[LABEL.pid]));
+  for (const n of await docker.listNetworks({ filters: f }))
+    owners.set(n.Labels?.[LABEL.app] ?? '', Number(n.Labels?.[LABEL.pid]));
+  const dead = [...owners].filter(([app, pid]) => app && !processAlive(pid)).map(([app]) => app);
+  for (const app of dead) await removeApp(docker, app);
+  return dead;
+}
+
+/** Apps of a project whose owning process still runs, with that pid. */
+export async function liveApps(docker: Engine, project: string): Promise<{ appId: string; pid: number }[]> {
+  const found = new Map<string, number>();
+  for (const n of await docker.listNetworks({ filters: { label: [`${LABEL.project}=${project}`] } })) {
+    const pid = Number(n.Labels?.[LABEL.pid]);
+    if (processAlive(pid)) found.set(n.Labels![LABEL.app]!, pid);
   }
-  if (dead.length === containers.length) return (await removeApp(docker, appId)).containers;
-  return 0;
+  return [...found].map(([appId, pid]) => ({ appId, pid }));
+}
+
+/** Every app of a project, stopped gracefully and removed: `down`. */
+export async function downProject(docker: Engine, project: string, graceSeconds?: number): Promise<string[]> {
+  const apps = new Set<string>();
+  for (const c of await docker.listContainers({ all: true, filters: { label: [`${LABEL.project}=${project}`] } }))
+    apps.add(c.Labels[LABEL.app]!);
+  for (const n of await docker.listNetworks({ filters: { label: [`${LABEL.project}=${project}`] } }))
+    apps.add(n.Labels![LABEL.app]!);
+  await Promise.all([...apps].map((a) => stopApp(docker, a, graceSeconds)));
+  return [...apps];
 }
 
 function processAlive(pid: number): boolean {

@@ -10,6 +10,7 @@ import type { ComponentModel } from '../spec/model.js';
 
 export interface InstanceIdentity {
   appId: string;
+  project: string;
   session: string;
   network: string;
   image: string;
@@ -36,6 +37,7 @@ export function containerOptions(c: ComponentModel, profile: Profile, id: Instan
     ExposedPorts: exposed,
     Labels: {
       [LABEL.app]: id.appId,
+      [LABEL.project]: id.project,
       [LABEL.component]: c.name,
       [LABEL.instance]: `${c.name}-${id.index}`,
       [LABEL.session]: id.session,

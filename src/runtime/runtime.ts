@@ -40,6 +40,7 @@ export class AppRuntime {
     readonly model: AppModel,
     readonly profile: Profile,
     readonly appId: string,
+    readonly project: string,
     readonly session: string,
     events: RuntimeEvents = {},
   ) {
@@ -58,18 +59,18 @@ export class AppRuntime {
     );
   }
 
-  /** Removes what a dead session of this app left; refuses to run the same app twice at once. */
+  /** Removes what dead sessions of this project left (the third cleanup layer), then creates the app network. */
   async prepare(): Promise<void> {
-    await reapOrphans(this.docker, this.appId);
-    const live = await this.docker.listContainers({ filters: { label: [`${LABEL.app}=${this.appId}`] } });
-    if (live.length)
-      throw new RehearseError('USAGE', `app "${this.model.name}" is already running from another rehearse process`, {
-        hint: 'stop it with "rehearse down" in that project, then run up again',
-      });
+    await reapOrphans(this.docker, this.project);
     await this.docker.createNetwork({
       Name: this.network,
       Driver: 'bridge',
-      Labels: { [LABEL.app]: this.appId, [LABEL.session]: this.session },
+      Labels: {
+        [LABEL.app]: this.appId,
+        [LABEL.project]: this.project,
+        [LABEL.session]: this.session,
+        [LABEL.pid]: String(process.pid),
+      },
     });
   }
 
@@ -180,6 +181,7 @@ export class AppRuntime {
     const container = await this.docker.createContainer(
       containerOptions(c, this.profile, {
         appId: this.appId,
+        project: this.project,
         session: this.session,
         network: this.network,
         image,

@@ -3,8 +3,10 @@
  * next `up` after a crash can find everything without any file on disk.
  */
 export const LABEL = {
-  /** The app's name from the spec, scoped by the project folder hash: what `down` removes. */
+  /** One running app (one startApp() or `up`): name, spec hash, and a random part, so parallel runs never collide. */
   app: 'rehearse.app',
+  /** The spec file's identity (a hash of its path): `down` and the orphan sweep work per project. */
+  project: 'rehearse.project',
   /** The component name from the spec. */
   component: 'rehearse.component',
   /** `<component>-<n>`, the instance index, 1-based as App Platform's console shows. */

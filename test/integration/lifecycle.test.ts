@@ -53,8 +53,8 @@ it('after SIGKILL, the next up reaps what the dead session left', async () => {
   await up.exited;
   expect((await objects(appId)).length).toBeGreaterThan(0); // the dead session could not clean up
   const again = await startApp({ spec: path.join(dir, '.do/app.yaml') });
-  expect(again.appId).toBe(appId);
-  expect((await fetch(again.url)).status).toBe(200);
+  expect(await objects(appId)).toEqual([]); // reaped before the new app started
+  expect((await fetch(again.routerUrl)).status).toBe(200);
   await again.stop();
   expect(await objects(appId)).toEqual([]);
 });

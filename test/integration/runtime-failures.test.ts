@@ -30,7 +30,7 @@ it('an app that binds a hard-coded port fails its health check with both ports n
 
 it('an app that outgrows its instance size is OOM-killed, diagnosed with the limit and a size that fits, and restarted', async () => {
   await using app = await startApp({ spec: variant('oom') });
-  await fetch(app.url + '/leak', { signal: AbortSignal.timeout(20_000) }).catch(() => undefined);
+  await fetch(app.routerUrl + '/leak', { signal: AbortSignal.timeout(20_000) }).catch(() => undefined);
   const d = await eventually(() => {
     const found = app.diagnoses().find((x) => x.oomKilled);
     if (!found) throw new Error('no OOM diagnosis yet');
@@ -40,7 +40,7 @@ it('an app that outgrows its instance size is OOM-killed, diagnosed with the lim
     /^web-1 ran out of memory: killed at the 512 MiB limit of apps-s-1vcpu-0.5gb\. .*instance_size_slug: apps-s-1vcpu-1gb/,
   );
   // Restarted and serving again.
-  await eventually(async () => expect((await fetch(app.url + '/healthz')).status).toBe(200));
+  await eventually(async () => expect((await fetch(app.routerUrl + '/healthz')).status).toBe(200));
 });
 
 it('a worker that exits 3 at boot is restarted with growing backoff, each crash with its last log lines', async () => {

@@ -51,12 +51,12 @@ describe('a multi-component app', () => {
   });
 
   it('routes to both services through the edge, stripping /back', async () => {
-    expect((await getText(app.urlOf('front') + 'x')).body).toBe('front GET /x');
-    expect((await getText(app.urlOf('back') + 'y')).body).toBe('back GET /y');
+    expect((await getText(app.url('front') + 'x')).body).toBe('front GET /x');
+    expect((await getText(app.url('back') + 'y')).body).toBe('back GET /y');
   });
 
   it('lets service front reach service back at http://back:PORT', async () => {
-    const r = await getText(`${app.url}/call?url=${encodeURIComponent('http://back:9090/whoami')}`);
+    const r = await getText(`${app.routerUrl}/call?url=${encodeURIComponent('http://back:9090/whoami')}`);
     expect(r.body).toMatch(/^200 back /);
   });
 
@@ -73,19 +73,19 @@ describe('a multi-component app', () => {
     );
     expect(fromB1.stdout.trim()).toBe('ECONNREFUSED');
     // ...while another component still reaches that same instance.
-    const fromA = await getText(`${app.url}/connect?host=${b2}&port=9090`);
+    const fromA = await getText(`${app.routerUrl}/connect?host=${b2}&port=9090`);
     expect(fromA.body).toBe('connected');
   });
 
   it('gives the worker no DNS name, and services their component name', async () => {
-    expect((await getText(`${app.url}/resolve?name=pinger`)).body).toBe('"ENOTFOUND"');
-    expect(JSON.parse((await getText(`${app.url}/resolve?name=back`)).body)).toHaveLength(2);
+    expect((await getText(`${app.routerUrl}/resolve?name=pinger`)).body).toBe('"ENOTFOUND"');
+    expect(JSON.parse((await getText(`${app.routerUrl}/resolve?name=back`)).body)).toHaveLength(2);
   });
 
   it('fails writes to / and /tmp, allows /dev/shm', async () => {
-    expect((await getText(`${app.url}/write?path=/x`)).body).toBe('EROFS');
-    expect((await getText(`${app.url}/write?path=/tmp/x`)).body).toBe('EROFS');
-    expect((await getText(`${app.url}/write?path=/dev/shm/x`)).body).toBe('written');
+    expect((await getText(`${app.routerUrl}/write?path=/x`)).body).toBe('EROFS');
+    expect((await getText(`${app.routerUrl}/write?path=/tmp/x`)).body).toBe('EROFS');
+    expect((await getText(`${app.routerUrl}/write?path=/dev/shm/x`)).body).toBe('written');
   });
 
   it('limits memory to the instance size, read from inside the container', async () => {

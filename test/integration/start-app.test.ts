@@ -13,7 +13,7 @@ it('serves examples/hello through the router under the read-only sandbox, then c
   let appId: string;
   try {
     appId = app.appId;
-    const res = await fetch(app.urlOf('web') + 'through/router');
+    const res = await fetch(app.url('web') + 'through/router');
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/hello from .* \(\/through\/router\)/);
 

@@ -9,10 +9,14 @@ export function downCommand(program: Command) {
     .option('-t, --timeout <seconds>', "seconds between SIGTERM and SIGKILL (default: each component's grace period)")
     .addHelpText('after', '\nExamples:\n  $ rehearse down\n  $ rehearse down --spec examples/hello/.do/app.yaml -t 0')
     .action(async (opts: { spec?: string; timeout?: string }) => {
-      const { appId } = await downApp({
+      const { project, apps } = await downApp({
         ...(opts.spec ? { spec: opts.spec } : {}),
         ...(opts.timeout !== undefined ? { graceSeconds: Number(opts.timeout) } : {}),
       });
-      process.stdout.write(`removed every container and network labelled rehearse.app=${appId}\n`);
+      process.stdout.write(
+        apps.length
+          ? `stopped and removed ${apps.join(', ')} (every container and network labelled rehearse.project=${project})\n`
+          : `nothing of this app is running (rehearse.project=${project})\n`,
+      );
     });
 }

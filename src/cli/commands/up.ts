@@ -9,6 +9,7 @@ interface UpOptions {
   spec?: string;
   platform: string;
   port: string;
+  host?: string;
   router?: string;
   filesystem?: string;
 }
@@ -22,6 +23,7 @@ export function upCommand(program: Command) {
     .option('--spec <file>', 'the app spec (default: .do/app.yaml and friends in this folder)')
     .option('--platform <name|file>', 'platform profile: digitalocean, heroku, or a profile YAML', 'digitalocean')
     .option('--port <n>', 'router port on 127.0.0.1', '8080')
+    .option('--host <address>', 'router address (default 127.0.0.1; anything else exposes the app to your network)')
     .option('--router <mode>', "buffering or streaming (default: the profile's)")
     .option('--filesystem <mode>', 'read-only (only /dev/shm writable) or ephemeral (writable, wiped by a new up)')
     .addHelpText(
@@ -43,6 +45,10 @@ Examples:
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new RehearseError('USAGE', `--port must be a port number, not "${opts.port}"`);
+      if (opts.host && opts.host !== '127.0.0.1' && opts.host !== 'localhost')
+        process.stderr.write(
+          pc.yellow(`warning: --host ${opts.host} exposes the router (and your app) beyond this machine\n`),
+        );
       const prefix = new Prefixer();
       const out = (s: string) => process.stdout.write(s + '\n');
       const onEvent = (e: AppEvent) => {
@@ -98,7 +104,7 @@ Examples:
         onEvent,
       });
       out('');
-      out(pc.bold(`${app.name} is up on ${app.profile.title} rules: ${pc.underline(app.url)}`));
+      out(pc.bold(`${app.name} is up on ${app.profile.title} rules: ${pc.underline(app.routerUrl)}`));
       for (const c of app.model.components) {
         const route = app.model.routes.find((r) => r.component === c.name)?.prefix;
         out(

@@ -20,7 +20,7 @@ workers:
 describe('containerOptions', () => {
   const model = loadSpecText('/r/.do/app.yaml', spec).model!;
   const profile = loadProfile('digitalocean');
-  const id = { appId: 'app-1', session: 's', network: 'net', image: 'img', index: 1 };
+  const id = { appId: 'app-1', project: 'p1', session: 's', network: 'net', image: 'img', index: 1 };
   const web = containerOptions(model.components[0]!, profile, id);
   const worker = containerOptions(model.components[1]!, profile, id);
   it('applies the sandbox: read-only root, /dev/shm, memory and CPU of the size, pids, no-new-privileges', () => {
