@@ -1,19 +1,31 @@
-/** `down`: stop and remove every app of the project whose spec is given, whoever started it. */
-import path from 'node:path';
+/**
+ * `down`: a live session is asked to stop itself (its process then exits cleanly); then every container and
+ * network of the project is stopped and removed, whoever started it.
+ */
 import { downProject } from '../runtime/cleanup.js';
 import { connectEngine } from '../runtime/engine.js';
-import { findSpec } from '../spec/index.js';
 import { projectIdFor } from './app-id.js';
+import { callControl } from './control.js';
+import { specFileOf } from './project.js';
+import { readSession, removeSession } from './session.js';
 
 export async function downApp(
   options: { spec?: string; graceSeconds?: number } = {},
-): Promise<{ project: string; apps: string[] }> {
-  const file =
-    options.spec && /\.ya?ml$/.test(options.spec)
-      ? findSpec(process.cwd(), options.spec)
-      : findSpec(path.resolve(options.spec ?? '.'));
-  const docker = await connectEngine();
+): Promise<{ project: string; apps: string[]; session?: number }> {
+  const file = specFileOf(options.spec);
   const project = projectIdFor(file);
+  const docker = await connectEngine();
+  const session = readSession(project);
+  if (session) {
+    await callControl(session, '/down').catch(() => undefined);
+    const deadline = Date.now() + ((options.graceSeconds ?? 120) + 15) * 1000;
+    while (readSession(project) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    removeSession(project, session.pid);
+  }
   const apps = await downProject(docker, project, options.graceSeconds);
-  return { project, apps };
+  return {
+    project,
+    apps: session ? [session.appId, ...apps.filter((a) => a !== session.appId)] : apps,
+    ...(session ? { session: session.pid } : {}),
+  };
 }

@@ -6,6 +6,7 @@ import type { AppRuntime } from '../runtime/runtime.js';
 import { RehearseError } from '../shared/errors.js';
 import type { AppModel } from '../spec/index.js';
 import type { AppEvent, RunningApp } from './types.js';
+import { internals } from './internals.js';
 
 interface Parts {
   model: AppModel;
@@ -23,6 +24,12 @@ interface Parts {
 }
 
 export function runningApp(p: Parts): RunningApp {
+  const app = build(p);
+  internals.set(app, { runtime: p.runtime, router: p.router, profile: p.profile, emit: p.emit });
+  return app;
+}
+
+function build(p: Parts): RunningApp {
   let stopped: Promise<void> | undefined;
   const check = () => {
     if (stopped)

@@ -31,6 +31,7 @@ export type AppEvent =
   | { type: 'log'; instance: string; line: string; stream: 'stdout' | 'stderr' }
   | { type: 'crash'; diagnosis: Diagnosis; text: string }
   | { type: 'job'; kind: string; job: string; code: number }
+  | { type: 'watch'; ok: boolean; message: string }
   | { type: 'access'; entry: AccessLogEntry };
 
 export interface ExecResult {

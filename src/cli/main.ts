@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 import { validateCommand } from './commands/validate.js';
 import { upCommand } from './commands/up.js';
 import { downCommand } from './commands/down.js';
+import { sessionCommands } from './commands/session.js';
+import { reportCommands } from './commands/reports.js';
 import { EXIT, exitCodeFor, renderError } from './render/errors.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -26,6 +28,8 @@ Examples:
 validateCommand(program);
 upCommand(program);
 downCommand(program);
+sessionCommands(program);
+reportCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -15,10 +15,12 @@ export interface InstanceIdentity {
   network: string;
   image: string;
   index: number;
+  /** Bumped by each rolling replacement, so old and new containers of one instance can coexist. */
+  generation?: number;
 }
 
-export const containerName = (appId: string, component: string, index: number) =>
-  `rehearse-${appId}-${component}-${index}`;
+export const containerName = (appId: string, component: string, index: number, generation = 0) =>
+  `rehearse-${appId}-${component}-${index}${generation ? `-g${generation}` : ''}`;
 
 export function containerOptions(c: ComponentModel, profile: Profile, id: InstanceIdentity): ContainerCreateOptions {
   const readOnly = profile.filesystem.mode === 'read-only';
@@ -31,7 +33,7 @@ export function containerOptions(c: ComponentModel, profile: Profile, id: Instan
     if (dir !== '/dev/shm') tmpfs[dir] = `rw,nosuid,size=${profile.filesystem.ephemeral_limit_mib}m`;
   const aliases = c.kind === 'service' && profile.network.dns_by_component_name ? [c.name] : [];
   const opts: ContainerCreateOptions = {
-    name: containerName(id.appId, c.name, id.index),
+    name: containerName(id.appId, c.name, id.index, id.generation),
     Image: id.image,
     Env: c.env.map((e) => `${e.key}=${e.value}`),
     ExposedPorts: exposed,

@@ -67,7 +67,7 @@ export interface LiveOptions {
 }
 
 /**
- * Probes fast (every 250 ms) so a healthy app is live as soon as it answers, but counts failures per period:
+ * Probes fast (every 100 ms) so a healthy app is live as soon as it answers, but counts failures per period:
  * the deploy fails at the same moment production's would (initial delay + period x failure threshold).
  */
 export async function waitUntilLive(t: ProbeTarget, o: LiveOptions): Promise<void> {
@@ -90,7 +90,7 @@ export async function waitUntilLive(t: ProbeTarget, o: LiveOptions): Promise<voi
       if (++successes >= h.successThreshold) return;
     } else successes = 0;
     if (Date.now() > deadline) break;
-    await sleep(Math.min(250, h.periodSeconds * 1000), o.signal);
+    await sleep(Math.min(100, h.periodSeconds * 1000), o.signal);
   }
   const ls = await listeners(t.docker, t.containerId);
   const why = ls ? explainListeners(t.component, h.port, ls) : undefined;

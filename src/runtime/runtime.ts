@@ -32,6 +32,7 @@ export class AppRuntime {
   private readonly instances: Instance[] = [];
   private readonly mask: (s: string) => string;
   private readonly events: RuntimeEvents;
+  private readonly generations = new Map<string, number>();
   private scheduler?: Scheduler;
   private runs = 0;
 
@@ -162,7 +163,50 @@ export class AppRuntime {
     );
   }
 
-  private async createAndStart(c: ComponentModel, index: number): Promise<Instance> {
+  /**
+   * A rolling deploy of one component: build, then for each instance start a new container, wait until it is
+   * live (the router adds it), then retire the old one (the router drops it, then SIGTERM and grace). A failed
+   * build or a new instance that never gets live leaves the old ones serving.
+   */
+  async replace(c: ComponentModel): Promise<void> {
+    const { image } = await buildComponent(this.docker, c, {
+      appId: this.appId,
+      timeoutSeconds: this.profile.build.timeout_seconds,
+      onLine: (l) => this.events.buildLine?.(c.name, this.mask(l)),
+      mask: this.mask,
+    });
+    this.images.set(c.name, image);
+    const olds = this.instancesOf(c.name);
+    const generation = (this.generations.get(c.name) ?? 0) + 1;
+    this.generations.set(c.name, generation);
+    for (let i = 1; i <= c.instanceCount; i++) {
+      const fresh = await this.createAndStart(c, i, generation);
+      try {
+        await fresh.waitLive();
+      } catch (err) {
+        await this.retire(fresh, 0);
+        throw err;
+      }
+      fresh.supervise();
+      const old = olds.find((o) => o.index === i);
+      if (old) await this.retire(old, c.drainSeconds > 0 ? Math.min(c.graceSeconds, 30) : 0);
+    }
+    for (const old of olds.filter((o) => o.index > c.instanceCount)) await this.retire(old, 10);
+    const k = this.model.components.findIndex((x) => x.name === c.name);
+    if (k >= 0) this.model.components[k] = c;
+    await this.isolate(c);
+  }
+
+  private async retire(inst: Instance, graceSeconds: number) {
+    inst.stop(); // out of the router first
+    const i = this.instances.indexOf(inst);
+    if (i >= 0) this.instances.splice(i, 1);
+    const container = this.docker.getContainer(inst.containerId);
+    await container.stop({ t: graceSeconds }).catch(() => undefined);
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+
+  private async createAndStart(c: ComponentModel, index: number, generation = 0): Promise<Instance> {
     const image = this.images.get(c.name) ?? (c.build.kind === 'image' ? c.build.image : undefined);
     if (!image) throw new RehearseError('BUILD_FAILED', `no image for "${c.name}"`, { hint: 'build it first' });
     if (
@@ -186,6 +230,7 @@ export class AppRuntime {
         network: this.network,
         image,
         index,
+        generation,
       }),
     );
     const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask);

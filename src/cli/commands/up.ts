@@ -1,9 +1,20 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { startApp, type AppEvent } from '../../app/start-app.js';
+import { projectIdFor } from '../../app/app-id.js';
+import { startControl } from '../../app/control.js';
+import { parityReport } from '../../app/parity.js';
+import { specFileOf } from '../../app/project.js';
+import { costLines } from '../../app/reports.js';
+import { readSession, removeSession, sessionLog, writeSession } from '../../app/session.js';
+import { startApp } from '../../app/start-app.js';
+import type { AppEvent, RunningApp } from '../../app/types.js';
 import { RehearseError } from '../../shared/errors.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
 import { Prefixer } from '../render/log-prefix.js';
+import { watchApp } from '../../app/watch.js';
 
 interface UpOptions {
   spec?: string;
@@ -12,7 +23,11 @@ interface UpOptions {
   host?: string;
   router?: string;
   filesystem?: string;
+  detach?: boolean;
+  watch?: boolean;
 }
+
+const out = (s: string) => process.stdout.write(s + '\n');
 
 export function upCommand(program: Command) {
   program
@@ -26,6 +41,8 @@ export function upCommand(program: Command) {
     .option('--host <address>', 'router address (default 127.0.0.1; anything else exposes the app to your network)')
     .option('--router <mode>', "buffering or streaming (default: the profile's)")
     .option('--filesystem <mode>', 'read-only (only /dev/shm writable) or ephemeral (writable, wiped by a new up)')
+    .option('-w, --watch', 'rebuild a component when its source changes and roll it out with no failed request')
+    .option('-d, --detach', 'keep running in the background; use ps, logs, exec, restart and down from any terminal')
     .addHelpText(
       'after',
       `
@@ -34,8 +51,9 @@ network; a second Ctrl-C kills at once.
 
 Examples:
   $ rehearse up
-  $ rehearse up --spec examples/hello/.do/app.yaml --port 9000
-  $ rehearse up --router streaming      # Heroku-style router: slow clients reach your workers`,
+  $ rehearse up --watch                  # edit, save, see it live: a rolling deploy per change
+  $ rehearse up --detach && rehearse ps  # in the background
+  $ rehearse up --router streaming       # Heroku-style router: slow clients reach your workers`,
     )
     .action(async (opts: UpOptions) => {
       if (opts.router && opts.router !== 'buffering' && opts.router !== 'streaming')
@@ -45,94 +63,189 @@ Examples:
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new RehearseError('USAGE', `--port must be a port number, not "${opts.port}"`);
+      if (opts.detach) return detach(opts);
       if (opts.host && opts.host !== '127.0.0.1' && opts.host !== 'localhost')
         process.stderr.write(
           pc.yellow(`warning: --host ${opts.host} exposes the router (and your app) beyond this machine\n`),
         );
-      const prefix = new Prefixer();
-      const out = (s: string) => process.stdout.write(s + '\n');
-      const onEvent = (e: AppEvent) => {
-        switch (e.type) {
-          case 'diagnostics': {
-            const warnings = e.diagnostics.filter((d) => d.severity !== 'error');
-            if (warnings.length) out(renderDiagnostics(warnings));
-            break;
-          }
-          case 'phase':
-            out(pc.dim(`▸ ${e.phase}`));
-            break;
-          case 'build-line':
-            out(prefix.line(`${e.component} build`, pc.dim(e.line)));
-            break;
-          case 'log':
-            out(prefix.line(e.instance, e.line));
-            break;
-          case 'crash':
-            out(pc.red(prefix.line(e.diagnosis.instance, `✘ ${e.text.replace(/\n/g, '\n  ')}`)));
-            break;
-          case 'job':
-            out(
-              prefix.line(
-                e.job,
-                e.code === 0 ? pc.green(`${e.kind} job finished`) : pc.red(`${e.kind} job exited with code ${e.code}`),
-              ),
-            );
-            break;
-          case 'access': {
-            const a = e.entry;
-            const s =
-              a.status >= 500
-                ? pc.red(String(a.status))
-                : a.status >= 400
-                  ? pc.yellow(String(a.status))
-                  : pc.green(String(a.status));
-            out(
-              prefix.line(
-                'router',
-                `${a.method} ${a.path} → ${a.component ?? '-'}${a.instance ? `/${a.instance}` : ''} ${s} ${a.bytes}B ${a.ms}ms${a.note ? ' ' + pc.yellow(a.note) : ''}`,
-              ),
-            );
-            break;
-          }
-        }
-      };
+      const onEvent = renderEvents();
       const app = await startApp({
+        exclusive: true,
         ...(opts.spec ? { spec: opts.spec } : {}),
         platform: opts.platform,
         port,
+        ...(opts.host ? { host: opts.host } : {}),
         ...(opts.router ? { router: opts.router as 'buffering' } : {}),
+        ...(opts.filesystem ? { filesystem: opts.filesystem as 'ephemeral' } : {}),
         onEvent,
       });
-      out('');
-      out(pc.bold(`${app.name} is up on ${app.profile.title} rules: ${pc.underline(app.routerUrl)}`));
-      for (const c of app.model.components) {
-        const route = app.model.routes.find((r) => r.component === c.name)?.prefix;
-        out(
-          `  ${c.kind.padEnd(11)} ${c.name.padEnd(20)} ${String(c.instanceCount)}x ${c.size.slug} (${c.size.memory_mib} MiB)${route ? `  route ${route}` : ''}`,
-        );
-      }
-      const cost = app.model.components
-        .filter((c) => c.kind !== 'job' || c.jobKind === 'SCHEDULED')
-        .reduce((sum, c) => sum + c.size.usd_per_month * c.instanceCount, 0);
-      out(`  monthly cost on ${app.profile.title}: $${cost.toFixed(2)}`);
-      for (const n of app.model.notEmulated) out(pc.dim(`  not emulated: ${n}`));
-      out(pc.dim('Ctrl-C to stop'));
-
-      let stopping = false;
-      await new Promise<void>((resolve) => {
-        const onSignal = () => {
-          if (stopping) {
-            out(pc.red('second Ctrl-C: killing now'));
-            process.exit(130);
-          }
-          stopping = true;
-          out(pc.dim('stopping (Ctrl-C again to kill)…'));
-          void app.stop().then(resolve, resolve);
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      });
-      out('stopped; every container and network removed');
-      process.exit(0);
+      summary(app);
+      await serveUntilStopped(app, opts, onEvent);
     });
+}
+
+function renderEvents() {
+  const prefix = new Prefixer();
+  return (e: AppEvent) => {
+    switch (e.type) {
+      case 'diagnostics': {
+        const warnings = e.diagnostics.filter((d) => d.severity !== 'error');
+        if (warnings.length) out(renderDiagnostics(warnings));
+        break;
+      }
+      case 'phase':
+        out(pc.dim(`▸ ${e.phase}`));
+        break;
+      case 'build-line':
+        out(prefix.line(`${e.component} build`, pc.dim(e.line)));
+        break;
+      case 'log':
+        out(prefix.line(e.instance, e.line));
+        break;
+      case 'crash':
+        out(pc.red(prefix.line(e.diagnosis.instance, `✘ ${e.text.replace(/\n/g, '\n  ')}`)));
+        break;
+      case 'job':
+        out(
+          prefix.line(
+            e.job,
+            e.code === 0 ? pc.green(`${e.kind} job finished`) : pc.red(`${e.kind} job exited with code ${e.code}`),
+          ),
+        );
+        break;
+      case 'watch':
+        out(prefix.line('watch', e.ok ? pc.green(e.message) : pc.red(e.message)));
+        break;
+      case 'access': {
+        const a = e.entry;
+        const s =
+          a.status >= 500
+            ? pc.red(String(a.status))
+            : a.status >= 400
+              ? pc.yellow(String(a.status))
+              : pc.green(String(a.status));
+        out(
+          prefix.line(
+            'router',
+            `${a.method} ${a.path} → ${a.component ?? '-'}${a.instance ? `/${a.instance}` : ''} ${s} ${a.bytes}B ${a.ms}ms${a.note ? ' ' + pc.yellow(a.note) : ''}`,
+          ),
+        );
+        break;
+      }
+    }
+  };
+}
+
+function summary(app: RunningApp) {
+  out('');
+  out(pc.bold(`${app.name} is up on ${app.profile.title} rules: ${pc.underline(app.routerUrl)}`));
+  const cost = costLines(app.model);
+  for (const c of app.model.components) {
+    const route = app.model.routes.find((r) => r.component === c.name)?.prefix;
+    const health = c.health
+      ? c.health.kind === 'http'
+        ? `health GET ${c.health.path}`
+        : `health TCP :${c.health.port}`
+      : '';
+    const usd = cost.find((l) => l.component === c.name)!.usdPerMonth;
+    out(
+      `  ${c.kind.padEnd(11)} ${c.name.padEnd(18)} ${c.kind === 'static_site' ? 'served by the edge'.padEnd(30) : `${c.instanceCount}x ${c.size.slug} (${c.size.memory_mib} MiB)`.padEnd(30)} ${(route ? `route ${route}` : '').padEnd(14)} ${health.padEnd(22)} $${usd.toFixed(2)}/mo`,
+    );
+  }
+  out(`  monthly cost on ${app.profile.title}: $${cost.reduce((s, l) => s + l.usdPerMonth, 0).toFixed(2)}`);
+  const parity = parityReport(app);
+  out(pc.bold('  parity: emulated with production values'));
+  for (const l of parity.emulated) out(`    ✔ ${l}`);
+  out(pc.bold('  parity: not emulated or switched off'));
+  for (const l of parity.notEmulated) out(pc.yellow(`    ✘ ${l}`));
+}
+
+async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: AppEvent) => void) {
+  let stopping = false;
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const stop = () => {
+    if (stopping) {
+      out(pc.red('second Ctrl-C: killing now'));
+      process.exit(130);
+    }
+    stopping = true;
+    out(pc.dim('stopping (Ctrl-C again to kill)…'));
+    void watcher?.close();
+    void app.stop().then(resolveDone, resolveDone);
+  };
+  const control = await startControl(app, stop);
+  writeSession({
+    pid: process.pid,
+    appId: app.appId,
+    project: app.project,
+    spec: app.specFile,
+    url: app.routerUrl,
+    status: 'up',
+    control: { port: control.port, token: control.token },
+    started: new Date().toISOString(),
+  });
+  const watcher = opts.watch ? await watchApp(app, onEvent) : undefined;
+  out(pc.dim(opts.watch ? 'watching for changes; Ctrl-C to stop' : 'Ctrl-C to stop'));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await done;
+  control.close();
+  removeSession(app.project);
+  out('stopped; every container and network removed');
+  process.exit(0);
+}
+
+/** Runs `up` in a detached child, waits until it is up (or failed), and prints its summary. */
+async function detach(opts: UpOptions) {
+  const file = specFileOf(opts.spec);
+  const project = projectIdFor(file);
+  const running = readSession(project);
+  if (running)
+    throw new RehearseError('USAGE', `this app is already running (pid ${running.pid}) at ${running.url}`, {
+      hint: 'use "rehearse ps" and "rehearse logs", or stop it with "rehearse down"',
+    });
+  const log = sessionLog(project);
+  mkdirSync(path.dirname(log), { recursive: true });
+  const fd = openSync(log, 'w');
+  const args = [path.resolve(process.argv[1]!), 'up', '--spec', file, '--platform', opts.platform, '--port', opts.port];
+  for (const k of ['host', 'router', 'filesystem'] as const) if (opts[k]) args.push(`--${k}`, opts[k]);
+  if (opts.watch) args.push('--watch');
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  child.unref();
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? 1));
+  for (;;) {
+    const s = readSession(project);
+    if (s && s.pid === child.pid && s.status === 'up') break;
+    if (exited !== null) {
+      process.stderr.write(readFileSync(log, 'utf8').split('\n').slice(-40).join('\n') + '\n');
+      throw Object.assign(
+        new RehearseError(
+          exited === 2 ? 'USAGE' : 'HEALTH_FAILED',
+          `the app did not come up (the background session exited with ${exited}); its output is above`,
+          { hint: `full log: ${log}` },
+        ),
+        { exitCode: exited },
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const text = readFileSync(log, 'utf8').split('\n');
+  const from = text.findIndex((l) => l.includes(' is up on '));
+  out(
+    text
+      .slice(
+        from,
+        text.findIndex((l, i) => i > from && l.includes('to stop')),
+      )
+      .join('\n'),
+  );
+  out(
+    `running in the background (pid ${child.pid}); "rehearse logs -f" to follow, "rehearse down" to stop. Log: ${log}`,
+  );
 }

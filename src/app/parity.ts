@@ -1,0 +1,46 @@
+/**
+ * The parity report: every constraint emulated with its production value, and everything not emulated or
+ * switched off, so nobody mistakes a green local run for a promise.
+ */
+import type { RunningApp } from './types.js';
+
+export interface Parity {
+  emulated: string[];
+  notEmulated: string[];
+}
+
+export function parityReport(app: RunningApp): Parity {
+  const p = app.profile;
+  const r = p.router;
+  const emulated = [
+    p.filesystem.mode === 'read-only'
+      ? `filesystem: read-only root, only ${p.filesystem.writable.join(', ')} writable`
+      : `filesystem: writable and ephemeral (wiped by the next up)`,
+    `PORT injected (default http_port ${p.port.default_http_port})`,
+    p.network.dns_by_component_name
+      ? 'internal DNS: services reach each other at http://NAME:PORT; workers have no name'
+      : 'no internal DNS between components',
+    p.network.instances_reach_each_other
+      ? 'replicas may reach each other'
+      : 'replicas of one service refuse each other',
+    ...app.model.components
+      .filter((c) => c.kind !== 'static_site')
+      .map((c) => `${c.name}: ${c.size.memory_mib} MiB, ${c.size.cpus} CPU (${c.size.slug}), OOM kill at the limit`),
+    `health checks: period ${p.health.period_seconds} s, timeout ${p.health.timeout_seconds} s, failure threshold ${p.health.failure_threshold} (unless the spec says otherwise)`,
+    `termination: SIGTERM, then SIGKILL after ${p.termination.grace_period_seconds} s (unless the spec says otherwise)`,
+    `edge: ${app.routerMode} router${app.routerMode !== r.mode ? ` (production: ${r.mode})` : ''}, first byte within ${r.first_byte_timeout_seconds} s (${r.request_timeout_status} ${r.request_timeout_code}), body up to ${r.max_request_body_mib} MiB, headers up to ${r.max_header_bytes} bytes${r.compress ? ', gzip' : ''}`,
+    'PRE_DEPLOY jobs before services, POST_DEPLOY after, FAILED_DEPLOY on failure, SCHEDULED on their cron',
+  ];
+  const notEmulated = [
+    ...app.model.notEmulated,
+    ...(app.routerMode !== r.mode
+      ? [`router mode switched to ${app.routerMode} by a flag (production: ${r.mode})`]
+      : []),
+    ...(p.filesystem.mode === 'ephemeral'
+      ? [`disk cap (${p.filesystem.ephemeral_limit_mib} MiB) and replacement when full are not enforced`]
+      : []),
+    `drain (${p.termination.drain_seconds} s of no new traffic before SIGTERM) is immediate here`,
+    'gVisor sandbox, amd64-only images, TLS and the CDN cache are not emulated',
+  ];
+  return { emulated, notEmulated };
+}

@@ -1,0 +1,97 @@
+/** The built CLI as a subprocess, as a user drives it day to day. */
+import { appendFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, copyExample } from '../helpers/cli.js';
+
+describe('a detached session', () => {
+  const dir = copyExample('hello');
+  beforeAll(() => {
+    // A SECRET whose value comes from .env, to check it never shows.
+    appendFileSync(
+      path.join(dir, '.do/app.yaml'),
+      '      - key: API_KEY\n        type: SECRET\n        scope: RUN_TIME\n',
+    );
+    writeFileSync(path.join(dir, '.env'), 'API_KEY=sk-live-0123456789\n');
+    const up = cli(['up', '--detach', '--port', '0'], dir);
+    expect(up.stderr).toBe('');
+    expect(up.status).toBe(0);
+    expect(up.stdout).toMatch(/hello is up on DigitalOcean App Platform rules: http:\/\/127\.0\.0\.1:\d+/);
+    expect(up.stdout).toMatch(/parity: not emulated or switched off/);
+  });
+  afterAll(() => cli(['down', '-t', '0'], dir));
+
+  it('ps --json lists the running instance with its limit and loopback port', () => {
+    const ps = JSON.parse(cli(['ps', '--json'], dir).stdout) as {
+      url: string;
+      instances: { instance: string; state: string; memoryMiB: number; published: string }[];
+    };
+    expect(ps.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(ps.instances).toMatchObject([
+      { instance: 'web-1', state: 'running', memoryMiB: 512, published: expect.stringMatching(/^127\.0\.0\.1:\d+$/) },
+    ]);
+  });
+
+  it('logs shows the instance output with its prefix', () => {
+    expect(cli(['logs', 'web'], dir).stdout).toMatch(/web-1 +\| listening on 0\.0\.0\.0:8080/);
+  });
+
+  it('exec runs a command in the instance and passes its exit code on', () => {
+    const r = cli(['exec', 'web', '--', 'sh', '-c', 'echo "port=$PORT"; exit 7'], dir);
+    expect(r.stdout).toBe('port=8080\n');
+    expect(r.status).toBe(7);
+  });
+
+  it('env prints the run-time environment with the secret masked', () => {
+    const r = cli(['env', 'web'], dir);
+    expect(r.stdout).toMatch(/^API_KEY=\*{6}$/m);
+    expect(r.stdout).toMatch(/^GREETING=hello$/m);
+    expect(r.stdout).not.toContain('sk-live');
+    expect(cli(['exec', 'web', '--', 'sh', '-c', 'test "$API_KEY" = sk-live-0123456789'], dir).status).toBe(0);
+  });
+
+  it('restart brings the component back live', () => {
+    const r = cli(['restart', 'web'], dir);
+    expect(r.stdout).toBe('web restarted and live again\n');
+  });
+
+  it('down stops the session and removes everything', () => {
+    const r = cli(['down', '-t', '0'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^stopped and removed hello-/);
+    expect(JSON.parse(cli(['ps', '--json'], dir).stdout).instances).toEqual([]);
+  });
+});
+
+it('cost prints each component and the right total for known sizes', () => {
+  const dir = copyExample('hello');
+  writeFileSync(
+    path.join(dir, '.do/app.yaml'),
+    `name: priced
+services:
+  - { name: web, github: { repo: a/b }, dockerfile_path: Dockerfile, instance_size_slug: apps-s-1vcpu-1gb, instance_count: 2 }
+workers:
+  - { name: queue, github: { repo: a/b }, dockerfile_path: Dockerfile, instance_size_slug: apps-d-1vcpu-2gb }
+jobs:
+  - { name: migrate, kind: PRE_DEPLOY, github: { repo: a/b }, dockerfile_path: Dockerfile }
+static_sites:
+  - { name: docs, github: { repo: a/b } }
+`,
+  );
+  const r = cli(['cost'], dir);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/^web +service +apps-s-1vcpu-1gb +2 +24\.00/m);
+  expect(r.stdout).toMatch(/^queue +worker +apps-d-1vcpu-2gb +1 +39\.00/m);
+  expect(r.stdout).toMatch(/total on DigitalOcean App Platform: \$63\.00 a month/);
+  expect(JSON.parse(cli(['cost', '--json'], dir).stdout).total).toBe(63);
+});
+
+it('usage errors exit 2, and every command has --help with an example', () => {
+  expect(cli(['up', '--router', 'fast']).status).toBe(2);
+  expect(cli(['nosuchcommand']).status).toBe(2);
+  for (const c of ['up', 'down', 'validate', 'ps', 'logs', 'exec', 'restart', 'env', 'cost', 'doctor']) {
+    const h = cli([c, '--help']);
+    expect(h.status).toBe(0);
+    expect(h.stdout).toMatch(/Examples?:\n {2}\$ rehearse /);
+  }
+});
