@@ -140,7 +140,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     const url = await router.listen();
     emit({ type: 'phase', phase: 'post-deploy' });
     await runtime.runJobs('POST_DEPLOY');
-    runtime.startScheduler();
+    await runtime.startScheduler();
     return runningApp({ model, profile, appId, project, file, url, mode, runtime, router, docker, emit, unregister });
   } catch (err) {
     // Nothing half-started: FAILED_DEPLOY jobs run (when the build got that far), then everything goes.

@@ -85,7 +85,8 @@ export async function buildComponent(
     t: image,
     dockerfile: inside ? relDockerfile.split(path.sep).join('/') : '.rehearse.Dockerfile',
     buildargs,
-    labels: { [LABEL.app]: opts.appId, [LABEL.component]: c.name },
+    // An app image is not a stand-in, even when its base is one.
+    labels: { [LABEL.app]: opts.appId, [LABEL.component]: c.name, [LABEL.standIn]: '' },
     rm: true,
     forcerm: true,
   })) as unknown as NodeJS.ReadableStream & { destroy(): void };

@@ -3,7 +3,7 @@
  * they are live, FAILED_DEPLOY when a deploy fails, SCHEDULED on their cron while the app runs. Each run is a
  * fresh container under the same sandbox, removed once its output is kept.
  */
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import { RehearseError } from '../shared/errors.js';
 import type { ComponentModel } from '../spec/model.js';
 import type { Instance } from './instance.js';
@@ -49,10 +49,17 @@ export function jobFailure(kind: string, run: JobRun, timeoutSeconds: number): R
 /** Runs SCHEDULED jobs on their cron (in their time zone) until stop(). Overlapping runs are skipped, not queued. */
 export class Scheduler {
   private readonly crons: Cron[] = [];
-  constructor(
-    jobs: ComponentModel[],
-    private readonly onTick: (job: ComponentModel) => Promise<void>,
-  ) {
+  private constructor(private readonly onTick: (job: ComponentModel) => Promise<void>) {}
+
+  /** croner loads only for apps that have scheduled jobs. */
+  static async start(jobs: ComponentModel[], onTick: (job: ComponentModel) => Promise<void>): Promise<Scheduler> {
+    const { Cron } = await import('croner');
+    const s = new Scheduler(onTick);
+    s.add(Cron, jobs);
+    return s;
+  }
+
+  private add(Cron: typeof import('croner').Cron, jobs: ComponentModel[]) {
     for (const job of jobs) {
       if (!job.schedule) continue;
       this.crons.push(

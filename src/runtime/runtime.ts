@@ -131,10 +131,10 @@ export class AppRuntime {
   }
 
   /** SCHEDULED jobs on their cron while the app runs. */
-  startScheduler(): void {
+  async startScheduler(): Promise<void> {
     const scheduled = this.model.components.filter((c) => c.kind === 'job' && c.jobKind === 'SCHEDULED');
     if (scheduled.length)
-      this.scheduler = new Scheduler(scheduled, async (job) =>
+      this.scheduler = await Scheduler.start(scheduled, async (job) =>
         this.events.job?.({ ...(await this.runOnce(job)), kind: 'SCHEDULED' }),
       );
   }

@@ -48,7 +48,7 @@ export function spawnCli(args: string[], cwd: string): Spawned {
           clearInterval(t);
           reject(new Error(`never saw ${pattern}; output:\n${out}`));
         }
-      }, 100);
+      }, 20);
       const deadline = Date.now() + timeoutMs;
     });
   return { child, output: () => out, waitFor, exited };

@@ -58,3 +58,13 @@ it('after SIGKILL, the next up reaps what the dead session left', async () => {
   await again.stop();
   expect(await objects(appId)).toEqual([]);
 });
+
+it('a Ctrl-C the moment the app comes up still stops it and removes everything', async () => {
+  const dir = copyExample('hello');
+  const up = spawnCli(['up', '--port', '0'], dir);
+  await up.waitFor(/ is up on /, 120_000);
+  up.child.kill('SIGINT');
+  expect(await up.exited).toBe(0);
+  const left = await docker.listContainers({ all: true, filters: { label: ['rehearse.component=web'] } });
+  expect(left.filter((c) => c.Labels['rehearse.pid'] === String(up.child.pid))).toEqual([]);
+});

@@ -14,7 +14,6 @@ import type { AppEvent, RunningApp } from '../../app/types.js';
 import { RehearseError } from '../../shared/errors.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
 import { Prefixer } from '../render/log-prefix.js';
-import { watchApp } from '../../app/watch.js';
 
 interface UpOptions {
   spec?: string;
@@ -69,6 +68,9 @@ Examples:
           pc.yellow(`warning: --host ${opts.host} exposes the router (and your app) beyond this machine\n`),
         );
       const onEvent = renderEvents();
+      // Signals first, and one handler for the whole run: a Ctrl-C that lands while the app starts must still stop
+      // it, and swapping listeners would open a moment where the default action kills the process.
+      const signals = installSignals();
       const app = await startApp({
         exclusive: true,
         ...(opts.spec ? { spec: opts.spec } : {}),
@@ -79,9 +81,33 @@ Examples:
         ...(opts.filesystem ? { filesystem: opts.filesystem as 'ephemeral' } : {}),
         onEvent,
       });
+      if (signals.requested) {
+        out(pc.dim('Ctrl-C during start: stopping'));
+        await app.stop();
+        process.exit(130);
+      }
       summary(app);
-      await serveUntilStopped(app, opts, onEvent);
+      await serveUntilStopped(app, opts, onEvent, signals);
     });
+}
+
+interface Signals {
+  requested: boolean;
+  /** What a Ctrl-C does once the app runs. */
+  onStop?: () => void;
+}
+
+function installSignals(): Signals {
+  const state: Signals = { requested: false };
+  const onSignal = () => {
+    if (state.onStop) return state.onStop();
+    if (state.requested) process.exit(130); // second Ctrl-C while starting: the next up reaps what is left
+    state.requested = true;
+    out(pc.dim('stopping once the start finishes (Ctrl-C again to kill)…'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return state;
 }
 
 function renderEvents() {
@@ -160,8 +186,9 @@ function summary(app: RunningApp) {
   for (const l of parity.notEmulated) out(pc.yellow(`    ✘ ${l}`));
 }
 
-async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: AppEvent) => void) {
+async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: AppEvent) => void, signals: Signals) {
   let stopping = false;
+  let watcher: { close(): Promise<void> } | undefined;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolveDone = r));
   const stop = () => {
@@ -174,6 +201,7 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: 
     void watcher?.close();
     void app.stop().then(resolveDone, resolveDone);
   };
+  signals.onStop = stop;
   const control = await startControl(app, stop);
   writeSession({
     pid: process.pid,
@@ -185,10 +213,9 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: 
     control: { port: control.port, token: control.token },
     started: new Date().toISOString(),
   });
-  const watcher = opts.watch ? await watchApp(app, onEvent) : undefined;
+  // chokidar loads only when watching: startup time is part of every up.
+  if (opts.watch && !stopping) watcher = await (await import('../../app/watch.js')).watchApp(app, onEvent);
   out(pc.dim(opts.watch ? 'watching for changes; Ctrl-C to stop' : 'Ctrl-C to stop'));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
   await done;
   control.close();
   removeSession(app.project);

@@ -14,7 +14,7 @@ describe('Scheduler', () => {
     // Every second, for the test (croner's optional seconds field).
     const fast = { ...job, schedule: { cron: '* * * * * *', timeZone: 'Europe/Paris' } };
     const ticks: string[] = [];
-    const s = new Scheduler([fast], async (j) => void ticks.push(j.name));
+    const s = await Scheduler.start([fast], async (j) => void ticks.push(j.name));
     await new Promise((r) => setTimeout(r, 2200));
     s.stop();
     const seen = ticks.length;

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench:up`: in one run, `rehearse up` until healthy for examples/hello against the same build + run +
+ * health wait done with the plain docker CLI, with a cold and a warm layer cache; then, under `up --watch`, the
+ * time from a saved file to the new response, against the docker CLI's rebuild + run + first answer.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(root, 'bin/rehearse.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const docker = (...args: string[]) =>
+  execFileSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' } }).trim();
+
+function copy(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-up-'));
+  cpSync(path.join(root, 'examples/hello'), dir, { recursive: true });
+  return dir;
+}
+
+async function until(url: string, test: (body: string) => boolean, everyMs = 20): Promise<void> {
+  for (;;) {
+    const body = await fetch(url, { signal: AbortSignal.timeout(1000) })
+      .then((r) => (r.ok ? r.text() : ''))
+      .catch(() => '');
+    if (test(body)) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Forget the app's layers (not the base image): the next build is cold. */
+function coldCache() {
+  for (const id of docker('images', '-q', '--filter', 'label=rehearse.component=web').split('\n').filter(Boolean))
+    docker('rmi', '-f', id);
+  try {
+    docker('rmi', '-f', 'bench-hello:latest');
+  } catch {
+    /* not there */
+  }
+  docker('image', 'prune', '-f');
+}
+
+async function rehearseUp(dir: string): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [BIN, 'up', '--port', '0'], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes(' is up on ')) resolve();
+    });
+    child.on('exit', () => reject(new Error(out)));
+  });
+  const t = performance.now() - t0;
+  child.kill('SIGINT');
+  await new Promise((r) => child.on('exit', r));
+  return t;
+}
+
+async function dockerCliUp(dir: string): Promise<number> {
+  const t0 = performance.now();
+  docker('build', '-q', '-t', 'bench-hello:latest', dir);
+  const id = docker('run', '-d', '--read-only', '-e', 'PORT=8080', '-p', '127.0.0.1::8080', 'bench-hello:latest');
+  const port = docker('port', id, '8080/tcp').split(':').pop()!;
+  await until(`http://127.0.0.1:${port}/healthz`, (b) => b === 'ok\n');
+  const t = performance.now() - t0;
+  docker('rm', '-f', id);
+  return t;
+}
+
+async function main() {
+  const dir = copy();
+  const rows: [string, number, number][] = [];
+  for (const cache of ['cold', 'warm'] as const) {
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      // Alternate who goes first, so neither always gets the warmer machine.
+      for (const who of i % 2 ? ['docker', 'rehearse'] : ['rehearse', 'docker']) {
+        if (cache === 'cold') coldCache();
+        if (who === 'rehearse') ours.push(await rehearseUp(dir));
+        else theirs.push(await dockerCliUp(dir));
+      }
+    }
+    rows.push([cache, median(ours), median(theirs)]);
+  }
+  console.log(`examples/hello, medians of ${RUNS} runs, milliseconds\n`);
+  console.log('cache   rehearse up to healthy   docker build+run+health   overhead');
+  for (const [cache, a, b] of rows)
+    console.log(
+      `${cache.padEnd(7)} ${a.toFixed(0).padStart(22)}   ${b.toFixed(0).padStart(23)}   ${(((a - b) / b) * 100).toFixed(1).padStart(7)}%  ${a <= b * 1.1 ? '(target < 10%: met)' : '(target < 10%: NOT met)'}`,
+    );
+
+  // Saved file to new response under --watch, against the docker CLI's rebuild + run + first answer.
+  const child = spawn(process.execPath, [BIN, 'up', '--watch', '--port', '0'], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  while (!out.includes('watching for changes')) await new Promise((r) => setTimeout(r, 50));
+  const url = /is up on .*?(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
+  const file = path.join(dir, 'server.js');
+  const original = readFileSync(file, 'utf8');
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const word = `edit${i}x${Date.now()}`;
+    const t0 = performance.now();
+    writeFileSync(file, original.replace("process.env.GREETING || 'hello'", `'${word}'`));
+    await until(url + '/', (b) => b.startsWith(word));
+    ours.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  child.kill('SIGINT');
+  await new Promise((r) => child.on('exit', r));
+  for (let i = 0; i < RUNS; i++) {
+    const word = `cli${i}x${Date.now()}`;
+    writeFileSync(file, original.replace("process.env.GREETING || 'hello'", `'${word}'`));
+    const t0 = performance.now();
+    docker('build', '-q', '-t', 'bench-hello:latest', dir);
+    const id = docker('run', '-d', '--read-only', '-e', 'PORT=8080', '-p', '127.0.0.1::8080', 'bench-hello:latest');
+    const port = docker('port', id, '8080/tcp').split(':').pop()!;
+    await until(`http://127.0.0.1:${port}/`, (b) => b.startsWith(word));
+    theirs.push(performance.now() - t0);
+    docker('rm', '-f', id);
+  }
+  writeFileSync(file, original);
+  const a = median(ours);
+  const b = median(theirs);
+  console.log(
+    `\nsaved file -> new response: rehearse --watch ${a.toFixed(0)} ms (rolling, no failed request), docker CLI rebuild+run+answer ${b.toFixed(0)} ms; target < 1500 ms: ${a < 1500 ? 'met' : 'NOT met'}`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
