@@ -31,7 +31,16 @@ export function parityReport(app: RunningApp): Parity {
     `edge: ${app.routerMode} router${app.routerMode !== r.mode ? ` (production: ${r.mode})` : ''}, first byte within ${r.first_byte_timeout_seconds} s (${r.request_timeout_status} ${r.request_timeout_code}), body up to ${r.max_request_body_mib} MiB, headers up to ${r.max_header_bytes} bytes${r.compress ? ', gzip' : ''}`,
     'PRE_DEPLOY jobs before services, POST_DEPLOY after, FAILED_DEPLOY on failure, SCHEDULED on their cron',
   ];
+  const changed = (['router', 'health', 'termination'] as const).flatMap((group) =>
+    Object.entries(app.profile[group])
+      .filter(([k, v]) => (app.production[group] as Record<string, unknown>)[k] !== v)
+      .map(
+        ([k, v]) =>
+          `${group}.${k} overridden: ${String(v)} here, ${String((app.production[group] as Record<string, unknown>)[k])} in production`,
+      ),
+  );
   const notEmulated = [
+    ...changed,
     ...app.model.notEmulated,
     ...(app.routerMode !== r.mode
       ? [`router mode switched to ${app.routerMode} by a flag (production: ${r.mode})`]

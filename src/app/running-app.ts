@@ -11,6 +11,7 @@ import { internals } from './internals.js';
 interface Parts {
   model: AppModel;
   profile: Profile;
+  production: Profile;
   appId: string;
   project: string;
   file: string;
@@ -61,6 +62,7 @@ function build(p: Parts): RunningApp {
     appId: p.appId,
     model: p.model,
     profile: p.profile,
+    production: p.production,
     routerMode: p.mode,
     project: p.project,
     specFile: p.file,

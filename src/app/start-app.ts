@@ -32,7 +32,14 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const emit = options.onEvent ?? (() => undefined);
   const file = resolveSpec(options.spec);
   const base = loadProfile(options.platform);
-  const profile = options.filesystem ? { ...base, filesystem: { ...base.filesystem, mode: options.filesystem } } : base;
+  const o = options.overrides ?? {};
+  const profile = {
+    ...base,
+    filesystem: { ...base.filesystem, ...(options.filesystem ? { mode: options.filesystem } : {}) },
+    router: { ...base.router, ...o.router },
+    health: { ...base.health, ...o.health },
+    termination: { ...base.termination, ...o.termination },
+  };
   const port = options.port ?? 0;
   const loaded = loadSpec(file, {
     profile,
@@ -136,12 +143,34 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     await runtime.runJobs('PRE_DEPLOY');
     emit({ type: 'phase', phase: 'start' });
     await runtime.startServices();
+    for (const c of model.components.filter(
+      (x) => x.kind === 'service' && x.instanceCount > 1 && !profile.network.instances_reach_each_other,
+    ))
+      emit({
+        type: 'notice',
+        component: c.name,
+        message: `${c.name}'s ${c.instanceCount} instances cannot reach each other, as on ${profile.title}: replicas must not cluster (Erlang distribution, gossip); coordinate through another component or a database`,
+      });
     emit({ type: 'phase', phase: 'router' });
     const url = await router.listen();
     emit({ type: 'phase', phase: 'post-deploy' });
     await runtime.runJobs('POST_DEPLOY');
     await runtime.startScheduler();
-    return runningApp({ model, profile, appId, project, file, url, mode, runtime, router, docker, emit, unregister });
+    return runningApp({
+      model,
+      profile,
+      production: base,
+      appId,
+      project,
+      file,
+      url,
+      mode,
+      runtime,
+      router,
+      docker,
+      emit,
+      unregister,
+    });
   } catch (err) {
     // Nothing half-started: FAILED_DEPLOY jobs run (when the build got that far), then everything goes.
     await router.close().catch(() => undefined);

@@ -10,6 +10,12 @@ export interface StartOptions {
   platform?: string;
   /** Router mode. Default: the profile's (digitalocean: buffering). */
   router?: 'buffering' | 'streaming';
+  /** Changes to the profile for this run, e.g. a shorter edge timeout in a test. The parity report names them. */
+  overrides?: {
+    router?: Partial<Profile['router']>;
+    health?: Partial<Profile['health']>;
+    termination?: Partial<Profile['termination']>;
+  };
   /** Filesystem mode. Default: the profile's (digitalocean: read-only). */
   filesystem?: 'read-only' | 'ephemeral';
   /** Router port. Default 0: any free port, so parallel test files never collide. */
@@ -32,6 +38,7 @@ export type AppEvent =
   | { type: 'crash'; diagnosis: Diagnosis; text: string }
   | { type: 'job'; kind: string; job: string; code: number }
   | { type: 'watch'; ok: boolean; message: string }
+  | { type: 'notice'; component: string; message: string }
   | { type: 'access'; entry: AccessLogEntry };
 
 export interface ExecResult {
@@ -49,6 +56,8 @@ export interface RunningApp extends AsyncDisposable {
   readonly specFile: string;
   readonly model: AppModel;
   readonly profile: Profile;
+  /** The profile before overrides: production's values. */
+  readonly production: Profile;
   readonly routerMode: 'buffering' | 'streaming';
   /** The router's base URL, e.g. http://127.0.0.1:8080 (no trailing slash). */
   readonly routerUrl: string;

@@ -35,6 +35,8 @@ export class TcpProbe implements Probe {
 
 /** HTTP: GET the path; 2xx and 3xx are healthy, as the platform's probes count them. */
 export class HttpProbe implements Probe {
+  /** The last answer, for the failure's message ("answered 404"). */
+  last = 'no answer';
   constructor(readonly path: string) {}
   describe() {
     return `HTTP GET ${this.path}`;
@@ -47,8 +49,10 @@ export class HttpProbe implements Probe {
         headers: { 'user-agent': 'rehearse-health/1' },
       });
       await res.body.dump();
+      this.last = `answered ${res.statusCode}`;
       return res.statusCode >= 200 && res.statusCode < 400;
-    } catch {
+    } catch (err) {
+      this.last = `no answer (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
       return false;
     }
   }
@@ -97,12 +101,18 @@ export async function waitUntilLive(t: ProbeTarget, o: LiveOptions): Promise<voi
   const ls = await listeners(t.docker, t.containerId);
   const why = ls ? explainListeners(t.component, h.port, ls) : undefined;
   const waited = h.initialDelaySeconds + h.periodSeconds * h.failureThreshold;
+  const http = probe instanceof HttpProbe ? probe : undefined;
+  const wrongPath = http?.last.startsWith('answered 4');
   throw new RehearseError(
     'HEALTH_FAILED',
-    `${t.component} never passed its health check (${probe.describe()}) within ${waited}s`,
+    `${t.component} never passed its health check (${probe.describe()}) within ${waited}s${http ? `; it ${http.last}` : ''}`,
     {
       details: [why, ...o.logTail().slice(-30)].filter(Boolean).join('\n'),
-      hint: why ?? `make ${probe.describe()} answer, or raise health_check.initial_delay_seconds if boot is slow`,
+      hint:
+        why ??
+        (wrongPath
+          ? `health_check.http_path ${http!.path} is not a path the app serves (it ${http!.last}): point it at one that answers 200`
+          : `make ${probe.describe()} answer, or raise health_check.initial_delay_seconds if boot is slow`),
     },
   );
 }

@@ -139,6 +139,9 @@ function renderEvents() {
           ),
         );
         break;
+      case 'notice':
+        out(prefix.line(e.component, pc.yellow(`note: ${e.message}`)));
+        break;
       case 'watch':
         out(prefix.line('watch', e.ok ? pc.green(e.message) : pc.red(e.message)));
         break;

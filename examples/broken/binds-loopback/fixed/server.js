@@ -1,0 +1,4 @@
+const http = require('node:http');
+const server = http.createServer((req, res) => res.end('hello\n'));
+server.listen(Number(process.env.PORT || 8080), '0.0.0.0');
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,16 @@
+/** The failure catalog: every case reproduces its production symptom, says why, and its fixed twin passes. */
+import { describe, expect, it } from 'vitest';
+import { CASES, runCase } from '../../examples/broken/cases.js';
+
+describe('the failure catalog', () => {
+  for (const c of CASES) {
+    it(`${c.n}. ${c.id}: ${c.title}`, async () => {
+      const r = await runCase(c);
+      expect(r.symptom, `symptom not reproduced; diagnosis: ${r.diagnosis}`).toBe(true);
+      expect(r.diagnosis).toMatch(c.expect);
+      // One or two lines a newcomer reads: short, and naming a fix.
+      expect(r.diagnosis.split('\n').length).toBeLessThanOrEqual(2);
+      expect(r.fixedPasses).toBe(true);
+    });
+  }
+});
