@@ -197,6 +197,129 @@ export const CASES: CatalogCase[] = [
   },
 ];
 
+/** Sends a body over `seconds`, a few bytes a second, like a phone on a bad network. */
+function slowUpload(url: string, seconds: number): Promise<number> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: '/upload', method: 'POST', headers: { 'content-length': seconds * 10 } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(Date.now()));
+      },
+    );
+    req.on('error', reject);
+    // The first bytes go at once, then a trickle: what a phone on a bad network sends.
+    req.write('0123456789');
+    let sent = 1;
+    const t = setInterval(() => {
+      req.write('0123456789');
+      if (++sent === seconds) (clearInterval(t), req.end());
+    }, 1000);
+  });
+}
+
+/** The slow upload and a fast request side by side; true when the fast one finished first. */
+async function fastServedFirst(app: RunningApp): Promise<boolean> {
+  const slow = slowUpload(app.routerUrl, 4);
+  await new Promise((r) => setTimeout(r, 500));
+  await fetch(app.routerUrl + '/fast');
+  const fastDone = Date.now();
+  return fastDone < (await slow);
+}
+
+CASES.push(
+  {
+    id: 'gunicorn-tmp-dir',
+    n: 1,
+    title: 'gunicorn without --worker-tmp-dir on the read-only filesystem',
+    expect: /gunicorn's worker tmp dir \(\/tmp\) is not writable on the platform: add --worker-tmp-dir \/dev\/shm/,
+    reproduce: deployFails,
+    fixed: (s, o) => answers(s, o),
+  },
+  {
+    id: 'django-import-settings',
+    n: 4,
+    title: 'settings read at import time with a missing env var',
+    expect:
+      /^web-1 exited with code \d+ after [\d.]+s: django\.core\.exceptions\.ImproperlyConfigured: PAYMENTS_KEY is not configured.*PAYMENTS_KEY is not set at run time: add it to web's envs/,
+    reproduce: deployFails,
+    fixed: (s, o) => answers(s, o),
+  },
+  {
+    id: 'build-time-var',
+    n: 5,
+    title: 'a BUILD_TIME variable used at run time',
+    expect:
+      /Error: missing environment variable API_URL\. API_URL is scoped BUILD_TIME in the spec, so it exists during the build only: set its scope to RUN_TIME/,
+    reproduce: deployFails,
+    fixed: (s, o) => answers(s, o),
+  },
+  {
+    id: 'slow-clients',
+    n: 7,
+    title: 'slow clients in front of sync workers (streaming router), and the buffering one',
+    expect: /web runs gunicorn sync workers behind a streaming router: each slow upload holds a worker/,
+    reproduce: (s, o) =>
+      withApp(s, { ...o, router: 'streaming' }, async (app, events) => {
+        const first = await fastServedFirst(app);
+        const notice = events.find((e): e is Extract<AppEvent, { type: 'notice' }> => e.type === 'notice');
+        return { symptom: !first, diagnosis: notice?.message ?? '' };
+      }),
+    fixed: (s, o) => withApp(s, { ...o, router: 'buffering' }, fastServedFirst),
+  },
+  {
+    id: 'shell-form-cmd',
+    n: 12,
+    title: 'a shell-form CMD: the app never sees SIGTERM',
+    expect:
+      /web-1 did not exit on SIGTERM and was killed after its 3 s grace period, with any requests in flight: its CMD is in shell form/,
+    shortened: { what: 'termination grace period', production: '120 s', used: '3 s' },
+    options: { overrides: { termination: { grace_period_seconds: 3 } } },
+    reproduce: async (s, o) => {
+      const events: AppEvent[] = [];
+      const app = await startApp({ spec: s, ...o, onEvent: (e) => events.push(e) });
+      const inflight = rawGet(app.routerUrl + '/report').catch(() => ({ status: 0, complete: false }));
+      await new Promise((r) => setTimeout(r, 300));
+      await app.stop();
+      const r = await inflight;
+      const notice = events.find((e): e is Extract<AppEvent, { type: 'notice' }> => e.type === 'notice');
+      return { symptom: !r.complete || r.status !== 200, diagnosis: notice?.message ?? '' };
+    },
+    fixed: async (s, o) => {
+      const events: AppEvent[] = [];
+      const app = await startApp({ spec: s, ...o, onEvent: (e) => events.push(e) });
+      const inflight = rawGet(app.routerUrl + '/report');
+      await new Promise((r) => setTimeout(r, 300));
+      const stopping = app.stop();
+      const r = await inflight;
+      await stopping;
+      return r.status === 200 && r.complete && !events.some((e) => e.type === 'notice');
+    },
+  },
+  {
+    id: 'uploads-on-disk',
+    n: 13,
+    title: 'uploads written to the local disk',
+    expect: /web-1 tried to write .*on a read-only filesystem.*Store uploads in object storage/,
+    reproduce: (s, o) =>
+      withApp(s, o, async (app, events) => {
+        const status = (await fetch(app.routerUrl + '/upload', { method: 'POST', body: 'PNG...' })).status;
+        const notice = await eventually(() =>
+          events.find((e): e is Extract<AppEvent, { type: 'notice' }> => e.type === 'notice'),
+        );
+        return { symptom: status === 500, diagnosis: notice?.message ?? '' };
+      }),
+    fixed: (s, o) =>
+      withApp(
+        s,
+        o,
+        async (app) => (await fetch(app.routerUrl + '/upload', { method: 'POST', body: 'PNG...' })).status === 201,
+      ),
+  },
+);
+CASES.sort((a, b) => a.n - b.n);
+
 export async function runCase(c: CatalogCase): Promise<Outcome & { fixedPasses: boolean }> {
   const o = c.options ?? {};
   const outcome = await c.reproduce(specOf(c.id), o);

@@ -51,8 +51,10 @@ function build(p: Parts): RunningApp {
   const stop = () => {
     stopped ??= (async () => {
       p.emit({ type: 'phase', phase: 'stop' });
-      await p.router.close().catch(() => undefined);
+      // As the platform does: no new traffic, then SIGTERM while requests in flight finish, then close.
+      p.router.drain();
       await p.runtime.stop();
+      await p.router.close().catch(() => undefined);
       p.unregister();
     })();
     return stopped;

@@ -13,7 +13,8 @@ import { explainListeners, listeners } from '../runtime/listening.js';
 import { buildStaticSite } from '../runtime/static-build.js';
 import type { StaticSiteOptions } from '../router/static.js';
 import { RehearseError } from '../shared/errors.js';
-import { findSpec, loadSpec } from '../spec/index.js';
+import { findSpec, loadSpec, type ComponentModel } from '../spec/index.js';
+import { finalStage, readDockerfile } from '../spec/lints/dockerfile.js';
 import { appIdFor, projectIdFor } from './app-id.js';
 import { liveApps } from '../runtime/cleanup.js';
 import type { RunningApp, StartOptions } from './types.js';
@@ -26,6 +27,19 @@ function resolveSpec(spec: string | undefined): string {
   if (!spec) return findSpec(process.cwd());
   const abs = path.resolve(spec);
   return /\.ya?ml$/.test(abs) ? findSpec(process.cwd(), abs) : findSpec(abs);
+}
+
+/** gunicorn with its default sync worker class, from run_command or the Dockerfile's CMD. */
+function syncGunicorn(c: ComponentModel): boolean {
+  const cmd =
+    c.runCommand ??
+    (c.build.kind === 'dockerfile'
+      ? finalStage(readDockerfile(c.build.dockerfile))
+          .filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT')
+          .map((i) => i.args)
+          .join(' ')
+      : '');
+  return /gunicorn/.test(cmd) && !/(-k|--worker-class)\W+\w*(gthread|gevent|eventlet|uvicorn|tornado)/.test(cmd);
 }
 
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
@@ -103,6 +117,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     log: (instance, line, stream) => emit({ type: 'log', instance, line, stream }),
     crash: (diagnosis) => emit({ type: 'crash', diagnosis, text: renderDiagnosis(diagnosis) }),
     job: (run) => emit({ type: 'job', kind: run.kind, job: run.job, code: run.code }),
+    notice: (component, message) => emit({ type: 'notice', component, message }),
     // The router only sends traffic to live instances; while none is, its 503 page says why.
     state: (inst) => {
       const c = inst.component;
@@ -151,6 +166,13 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
         component: c.name,
         message: `${c.name}'s ${c.instanceCount} instances cannot reach each other, as on ${profile.title}: replicas must not cluster (Erlang distribution, gossip); coordinate through another component or a database`,
       });
+    if (mode === 'streaming')
+      for (const c of model.components.filter((x) => x.kind === 'service' && syncGunicorn(x)))
+        emit({
+          type: 'notice',
+          component: c.name,
+          message: `${c.name} runs gunicorn sync workers behind a streaming router: each slow upload holds a worker until its body has arrived, and other requests queue behind it; put a buffering proxy in front or use async workers (-k gthread, uvicorn)`,
+        });
     emit({ type: 'phase', phase: 'router' });
     const url = await router.listen();
     emit({ type: 'phase', phase: 'post-deploy' });

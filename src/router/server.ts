@@ -63,6 +63,7 @@ export class Router {
   private readonly upstreams = new Upstreams();
   private readonly transport: Transport;
   private server?: http.Server;
+  private draining = false;
 
   constructor(private readonly opts: RouterOptions) {
     this.table = new RouteTable(opts.routes);
@@ -95,11 +96,18 @@ export class Router {
     return `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
   }
 
+  /** Stops taking new connections; requests in flight go on (the platform's drain), until close(). */
+  drain(): void {
+    this.draining = true;
+    this.server?.close();
+    this.server?.closeIdleConnections();
+  }
+
   async close(): Promise<void> {
     const server = this.server;
     if (server) {
       server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      if (server.listening) await new Promise<void>((r) => server.close(() => r()));
     }
     await this.transport.close();
   }
@@ -139,6 +147,8 @@ export class Router {
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const started = Date.now();
+    // While draining, no connection is kept for another request.
+    if (this.draining) res.shouldKeepAlive = false;
     const l = this.opts.limits;
     // Request smuggling: a request may not carry both framings (RFC 9112 6.1).
     if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] !== undefined)

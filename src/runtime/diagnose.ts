@@ -50,7 +50,8 @@ export function diagnose(
     summary = `${instance} was killed by ${signal} (exit ${end.exitCode}) after ${ran.toFixed(1)}s.`;
   } else {
     const cause = rootCause(logTail);
-    summary = `${instance} exited with code ${end.exitCode} after ${ran.toFixed(1)}s${cause ? `: ${cause}` : ''}.`;
+    const fix = knownFix(c, logTail);
+    summary = `${instance} exited with code ${end.exitCode} after ${ran.toFixed(1)}s${cause ? `: ${cause}` : ''}.${fix ? ` ${fix}` : ''}`;
   }
   return {
     component: c.name,
@@ -74,6 +75,39 @@ export function rootCause(lines: readonly string[]): string | undefined {
     // Node: "Error: listen EADDRINUSE", "TypeError: x is not a function"
     if (/^(\w*Error|Error)(\s\[\w+\])?:\s/.test(l)) return l;
   }
+  return undefined;
+}
+
+/**
+ * Causes rehearse recognises in a crashing instance's last lines, each with the fix: production-only failures
+ * whose traceback alone does not say what to change.
+ */
+export function knownFix(c: ComponentModel, lines: readonly string[]): string | undefined {
+  const text = lines.join('\n');
+  if (
+    /gunicorn/i.test(text) &&
+    /(Read-only file system|Errno 30|os\.fchmod|Operation not permitted|No usable temporary directory)/.test(text)
+  )
+    return "gunicorn's worker tmp dir (/tmp) is not writable on the platform: add --worker-tmp-dir /dev/shm to the gunicorn command.";
+  const missing =
+    /KeyError: '([A-Za-z_][A-Za-z0-9_]*)'|(?:environment variable|env var(?:iable)?)\s+['"]?([A-Z_][A-Z0-9_]*)['"]?|the ([A-Z_][A-Z0-9_]*) environment variable/.exec(
+      text,
+    );
+  const key = missing?.[1] ?? missing?.[2] ?? missing?.[3];
+  if (key && c.buildOnlyKeys.includes(key))
+    return `${key} is scoped BUILD_TIME in the spec, so it exists during the build only: set its scope to RUN_TIME (or RUN_AND_BUILD_TIME).`;
+  if (key && !c.env.some((e) => e.key === key))
+    return `${key} is not set at run time: add it to ${c.name}'s envs in the spec (scope RUN_TIME or RUN_AND_BUILD_TIME).`;
+  if (/(EROFS|Read-only file system)/.test(text))
+    return 'the filesystem is read-only on the platform: use /dev/shm for scratch files and object storage (Spaces) for anything kept.';
+  return undefined;
+}
+
+/** A log line that shows a production-only problem while the instance keeps running. */
+export function noticeFor(instance: string, line: string): string | undefined {
+  const m = /(EROFS|Read-only file system)[^'"]*['"]?([/\w.-]*)/.exec(line);
+  if (m)
+    return `${instance} tried to write${m[2] ? ` ${m[2]}` : ''} on a read-only filesystem: on the platform the local disk is not for uploads or data (read-only here; ephemeral and per instance there). Store uploads in object storage (Spaces, S3).`;
   return undefined;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Profile } from '../profile/profile.js';
 import type { ComponentModel } from '../spec/model.js';
-import { diagnose, type Diagnosis } from './diagnose.js';
+import { diagnose, noticeFor, type Diagnosis } from './diagnose.js';
 import type { Engine } from './engine.js';
 import { followLogs, LogTail } from './logs.js';
 import { waitUntilLive } from './readiness.js';
@@ -16,6 +16,7 @@ export interface InstanceEvents {
   log?(instance: string, line: string, stream: 'stdout' | 'stderr'): void;
   state?(inst: Instance): void;
   crash?(d: Diagnosis): void;
+  notice?(component: string, message: string): void;
 }
 
 const BACKOFF_MAX_MS = 30_000;
@@ -33,6 +34,7 @@ export class Instance {
   /** Resolves with the exit code of the current run. */
   exited: Promise<number> = Promise.resolve(0);
   private stopping = false;
+  private noticed = false;
   private backoffMs = 1000;
   private timer?: NodeJS.Timeout;
 
@@ -61,6 +63,13 @@ export class Instance {
       const masked = this.mask(line);
       this.tail.push(masked);
       this.events.log?.(this.name, masked, stream);
+      if (!this.noticed) {
+        const n = noticeFor(this.name, masked);
+        if (n) {
+          this.noticed = true; // once per instance: a notice, not a flood
+          this.events.notice?.(this.component.name, n);
+        }
+      }
     });
     if (this.component.httpPort !== undefined) {
       const info = await container.inspect();
@@ -80,10 +89,36 @@ export class Instance {
     if (health && this.url) {
       await waitUntilLive(
         { docker: this.docker, containerId: this.containerId, component: this.name, url: this.url },
-        { health, exited: this.exited, logTail: () => this.tail.last(30), ...(signal ? { signal } : {}) },
+        {
+          health,
+          exited: this.exited,
+          logTail: () => this.tail.last(30),
+          explainExit: (code) => this.explainExit(code),
+          ...(signal ? { signal } : {}),
+        },
       );
     }
     this.setState('live');
+  }
+
+  /** The diagnosis of a run that ended, from the engine's record and the last log lines. */
+  async explainExit(code: number): Promise<string> {
+    await new Promise((r) => setTimeout(r, 100)); // the last lines may still be in flight
+    const info = await this.docker.getContainer(this.containerId).inspect();
+    const d = diagnose(
+      this.component,
+      this.name,
+      {
+        exitCode: code,
+        oomKilled: info.State.OOMKilled,
+        startedAt: info.State.StartedAt,
+        finishedAt: info.State.FinishedAt,
+      },
+      this.tail.last(30),
+      this.profile,
+    );
+    this.history.push(d);
+    return `${d.summary} It never became live.`;
   }
 
   /** Restarts the instance each time it crashes, until stop(). */

@@ -68,6 +68,8 @@ export interface LiveOptions {
   signal?: AbortSignal;
   /** Last log lines, for the failure's evidence. */
   logTail: () => string[];
+  /** One-line diagnosis of an instance that exited before it was live. */
+  explainExit?: (code: number) => Promise<string>;
 }
 
 /**
@@ -86,10 +88,15 @@ export async function waitUntilLive(t: ProbeTarget, o: LiveOptions): Promise<voi
   while (true) {
     if (o.signal?.aborted) throw o.signal.reason;
     if (exitCode !== undefined) {
-      throw new RehearseError('HEALTH_FAILED', `${t.component} exited with code ${exitCode} before it became live`, {
-        details: o.logTail().slice(-30).join('\n'),
-        hint: 'the last log lines above show why it stopped',
-      });
+      const summary = o.explainExit ? await o.explainExit(exitCode).catch(() => undefined) : undefined;
+      throw new RehearseError(
+        'HEALTH_FAILED',
+        summary ?? `${t.component} exited with code ${exitCode} before it became live`,
+        {
+          details: o.logTail().slice(-30).join('\n'),
+          hint: 'the last log lines above show why it stopped',
+        },
+      );
     }
     if (await probe.check(t, h.timeoutSeconds * 1000)) {
       if (++successes >= h.successThreshold) return;

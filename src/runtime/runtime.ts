@@ -24,6 +24,7 @@ export interface RuntimeEvents {
   state?(inst: Instance): void;
   crash?(d: Diagnosis): void;
   job?(run: JobRun & { kind: JobKind }): void;
+  notice?(component: string, message: string): void;
 }
 
 export class AppRuntime {
@@ -247,11 +248,34 @@ export class AppRuntime {
     return this.instances;
   }
 
-  /** Stops supervision and the scheduler, then SIGTERM, each component's grace period, SIGKILL, and removal. */
+  /**
+   * Stops supervision and the scheduler, then each instance: SIGTERM, its grace period, SIGKILL; then removes
+   * every object. An instance that had to be killed gets a notice that says why it never saw SIGTERM.
+   */
   async stop(graceSeconds?: number): Promise<void> {
     this.scheduler?.stop();
     for (const i of this.instances) i.stop();
-    await stopApp(this.docker, this.appId, graceSeconds);
+    await Promise.all(
+      this.instances.map(async (inst) => {
+        const grace = graceSeconds ?? inst.component.graceSeconds;
+        const container = this.docker.getContainer(inst.containerId);
+        const t0 = Date.now();
+        const ok = await container.stop({ t: grace }).then(
+          () => true,
+          () => false,
+        );
+        if (!ok || Date.now() - t0 < grace * 1000 - 500) return;
+        const info = await container.inspect().catch(() => undefined);
+        if (info?.State.ExitCode !== 137) return;
+        const cmd = [...(info.Config.Entrypoint ?? []), ...(info.Config.Cmd ?? [])];
+        const shell = cmd[0] === '/bin/sh' && cmd[1] === '-c' && !inst.component.runCommand;
+        this.events.notice?.(
+          inst.component.name,
+          `${inst.name} did not exit on SIGTERM and was killed after its ${grace} s grace period, with any requests in flight: ${shell ? `its CMD is in shell form, so /bin/sh is PID 1 and never passes SIGTERM on; write it in exec form, CMD ${JSON.stringify(cmd.slice(2).join(' ').split(/\s+/))}` : 'handle SIGTERM (stop accepting, finish requests, exit), and run the app as PID 1 (exec form, or exec in a script)'}.`,
+        );
+      }),
+    );
+    await stopApp(this.docker, this.appId, 0);
   }
 
   async remove(): Promise<void> {

@@ -94,7 +94,8 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
       if (db) return databaseValue(db, ref.name);
       const target = raws.find((r) => r.raw.name === scope);
       if (!target) return undefined;
-      const port = httpPortOf(target.raw, target.kind);
+      // An internal-only service is reached on its first internal port.
+      const port = httpPortOf(target.raw, target.kind) ?? (target.raw.internal_ports as number[] | undefined)?.[0];
       switch (ref.name) {
         case 'PRIVATE_DOMAIN':
           return scope;

@@ -68,6 +68,9 @@ describe('lints', () => {
     expect(files.flatMap((f) => lints(f).map((d) => `${f}:${d.line} ${d.message}`))).toEqual([]);
   });
   it('fires on the catalog apps whose trap is visible statically', () => {
-    expect(lints(path.join(ROOT, 'examples/broken/binds-loopback/.do/app.yaml'))).toEqual([]); // the bind is in code, not in a command
+    const codes = (id: string) => lints(path.join(ROOT, 'examples/broken', id, '.do/app.yaml')).map((d) => d.code);
+    expect(codes('gunicorn-tmp-dir')).toEqual(['lint/gunicorn-tmp-dir']);
+    expect(codes('shell-form-cmd')).toEqual(['lint/shell-form-cmd']);
+    expect(codes('binds-loopback')).toEqual([]); // the bind is in code, not in a command: the runtime diagnoses it
   });
 });
