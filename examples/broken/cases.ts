@@ -214,7 +214,10 @@ function slowUpload(url: string, seconds: number): Promise<number> {
     let sent = 1;
     const t = setInterval(() => {
       req.write('0123456789');
-      if (++sent === seconds) (clearInterval(t), req.end());
+      if (++sent === seconds) {
+        clearInterval(t);
+        req.end();
+      }
     }, 1000);
   });
 }
