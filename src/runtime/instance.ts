@@ -101,49 +101,38 @@ export class Instance {
     this.setState('live');
   }
 
-  /** The diagnosis of a run that ended, from the engine's record and the last log lines. */
+  /** The diagnosis of a run that ended, from the engine's record and the last log lines; kept in history. */
+  private async diagnoseEnd(code: number): Promise<Diagnosis | undefined> {
+    const info = await this.docker
+      .getContainer(this.containerId)
+      .inspect()
+      .catch(() => undefined);
+    if (!info) return undefined;
+    const end = {
+      exitCode: code,
+      oomKilled: info.State.OOMKilled,
+      startedAt: info.State.StartedAt,
+      finishedAt: info.State.FinishedAt,
+    };
+    const d = diagnose(this.component, this.name, end, this.tail.last(30), this.profile);
+    this.lastDiagnosis = d;
+    this.history.push(d);
+    return d;
+  }
+
+  /** A one-line diagnosis for an instance that exited before it became live. */
   async explainExit(code: number): Promise<string> {
     await new Promise((r) => setTimeout(r, 100)); // the last lines may still be in flight
-    const info = await this.docker.getContainer(this.containerId).inspect();
-    const d = diagnose(
-      this.component,
-      this.name,
-      {
-        exitCode: code,
-        oomKilled: info.State.OOMKilled,
-        startedAt: info.State.StartedAt,
-        finishedAt: info.State.FinishedAt,
-      },
-      this.tail.last(30),
-      this.profile,
-    );
-    this.history.push(d);
-    return `${d.summary} It never became live.`;
+    const d = await this.diagnoseEnd(code);
+    return d ? `${d.summary} It never became live.` : `${this.name} exited with code ${code} before it became live.`;
   }
 
   /** Restarts the instance each time it crashes, until stop(). */
   supervise(): void {
     void this.exited.then(async (code) => {
       if (this.stopping) return;
-      const info = await this.docker
-        .getContainer(this.containerId)
-        .inspect()
-        .catch(() => undefined);
-      if (!info || this.stopping) return;
-      const d = diagnose(
-        this.component,
-        this.name,
-        {
-          exitCode: code,
-          oomKilled: info.State.OOMKilled,
-          startedAt: info.State.StartedAt,
-          finishedAt: info.State.FinishedAt,
-        },
-        this.tail.last(30),
-        this.profile,
-      );
-      this.lastDiagnosis = d;
-      this.history.push(d);
+      const d = await this.diagnoseEnd(code);
+      if (!d || this.stopping) return;
       this.setState('crashed');
       this.events.crash?.(d);
       const ran = d.ranSeconds * 1000;

@@ -88,33 +88,24 @@ export function loadSpecText(file: string, text: string, options: LoadOptions = 
   } catch (err) {
     // Unresolved aliases and alias bombs only surface when the document is turned into values.
     return done([
-      {
+      wholeFile(
         file,
-        line: 1,
-        column: 1,
-        path: '',
-        severity: 'error',
-        code: 'yaml/alias',
-        message: `YAML: ${(err as Error).message}`,
-        hint: 'define each &anchor before its *alias, and do not nest aliases deeply',
-      },
+        'yaml/alias',
+        `YAML: ${(err as Error).message}`,
+        'define each &anchor before its *alias, and do not nest aliases deeply',
+      ),
     ]);
   }
   const other = identifyNonSpec(source.doc, data);
-  if (other) {
+  if (other)
     return done([
-      {
+      wholeFile(
         file,
-        line: 1,
-        column: 1,
-        path: '',
-        severity: 'error',
-        code: 'not-an-app-spec',
-        message: `this is not an App Platform app spec: it looks like ${other}`,
-        hint: 'point --spec at the App Platform spec (usually .do/app.yaml); see "doctl apps spec get"',
-      },
+        'not-an-app-spec',
+        `this is not an App Platform app spec: it looks like ${other}`,
+        'point --spec at the App Platform spec (usually .do/app.yaml); see "doctl apps spec get"',
+      ),
     ]);
-  }
   const schema = checkSchema(source, data);
   if (!schema.spec) return done(schema.diagnostics);
   const spec = schema.spec;
@@ -138,6 +129,11 @@ export function loadSpecText(file: string, text: string, options: LoadOptions = 
   ];
   model.diagnostics = all;
   return done(all, model);
+}
+
+/** A problem with the file as a whole, reported at its first line. */
+function wholeFile(file: string, code: string, message: string, hint: string): Diagnostic {
+  return { file, line: 1, column: 1, path: '', severity: 'error', code, message, hint };
 }
 
 function rootData(source: SpecSource): unknown {
