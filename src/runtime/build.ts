@@ -130,9 +130,14 @@ export async function buildComponent(
   writeFileSync(logFile, log.map(opts.mask ?? ((x) => x)).join('\n') + '\n');
   if (error) {
     // The classic builder reports failure as a line in a 200 stream; followProgress would call it success.
+    // A variable the build needs but the spec scopes RUN_TIME: the build never sees it.
+    const text = log.slice(-40).join('\n');
+    const runOnly = c.runOnlyKeys.find((k) => new RegExp(`\\b${k}\\b`).test(text));
     throw new RehearseError('BUILD_FAILED', `build of "${c.name}" failed: ${error}`, {
-      details: log.slice(-40).join('\n'),
-      hint: `fix the Dockerfile step above; the full build log (${log.length} lines) is in ${logFile}`,
+      details: text,
+      hint: runOnly
+        ? `${runOnly} is scoped RUN_TIME in the spec, so the build does not get it: set its scope to BUILD_TIME or RUN_AND_BUILD_TIME (and declare ARG ${runOnly} in the Dockerfile). Full log: ${logFile}`
+        : `fix the Dockerfile step above; the full build log (${log.length} lines) is in ${logFile}`,
     });
   }
   return { image, log };
