@@ -61,7 +61,11 @@ it('a component without a Dockerfile gets a clear "not supported yet" error', as
 
 it('a variable the build needs but scoped RUN_TIME: the failure names the variable and its scope', async () => {
   const c = loadSpec(fixture('run-only/app.yaml')).model!.components[0]!;
-  const err = (await buildComponent(docker, c, { appId: 'test-build-run-only', timeoutSeconds: 300 }).catch((e: unknown) => e)) as { code: string; hint: string };
+  const err = (await buildComponent(docker, c, { appId: 'test-build-run-only', timeoutSeconds: 300 }).catch(
+    (e: unknown) => e,
+  )) as { code: string; hint: string };
   expect(err.code).toBe('BUILD_FAILED');
-  expect(err.hint).toMatch(/^API_URL is scoped RUN_TIME in the spec, so the build does not get it: set its scope to BUILD_TIME or RUN_AND_BUILD_TIME/);
+  expect(err.hint).toMatch(
+    /^API_URL is scoped RUN_TIME in the spec, so the build does not get it: set its scope to BUILD_TIME or RUN_AND_BUILD_TIME/,
+  );
 });
