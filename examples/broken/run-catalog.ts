@@ -2,6 +2,7 @@
 import { CASES, runCase } from './cases.js';
 
 const rows: string[][] = [];
+const full: string[] = [];
 let ok = true;
 for (const c of CASES) {
   const r = await runCase(c).catch((err: Error) => ({
@@ -18,6 +19,7 @@ for (const c of CASES) {
     r.fixedPasses ? 'yes' : 'NO',
     c.shortened ? `${c.shortened.what}: ${c.shortened.used} (production ${c.shortened.production})` : '',
   ]);
+  full.push(`${c.n}. ${c.id}: ${r.diagnosis}`);
   console.error(`${c.id}: done`);
 }
 const head = ['case', 'symptom reproduced', 'diagnosis shown', 'fix passes', 'shortened'];
