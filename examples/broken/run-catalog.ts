@@ -29,6 +29,8 @@ const line = (r: string[]) =>
 console.log(line(head));
 console.log(w.map((x) => '-'.repeat(x)).join('-|-'));
 for (const r of rows) console.log(line(r));
+console.log('\nThe diagnoses in full:');
+for (const f of full) console.log(`  ${f}`);
 console.log(
   `\n${rows.length} cases (${CASES.map((c) => c.n).join(', ')} of the 14 in the issue); ${ok ? 'all yes/yes' : 'NOT all yes/yes'}`,
 );
