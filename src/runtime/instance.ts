@@ -124,7 +124,7 @@ export class Instance {
   async explainExit(code: number): Promise<string> {
     await new Promise((r) => setTimeout(r, 100)); // the last lines may still be in flight
     const d = await this.diagnoseEnd(code);
-    return d ? `${d.summary} It never became live.` : `${this.name} exited with code ${code} before it became live.`;
+    return d ? `${d.summary} It never became live` : `${this.name} exited with code ${code} before it became live`;
   }
 
   /** Restarts the instance each time it crashes, until stop(). */

@@ -94,7 +94,7 @@ export async function waitUntilLive(t: ProbeTarget, o: LiveOptions): Promise<voi
         summary ?? `${t.component} exited with code ${exitCode} before it became live`,
         {
           details: o.logTail().slice(-30).join('\n'),
-          hint: 'the last log lines above show why it stopped',
+          hint: 'its last log lines, in the details, show why it stopped',
         },
       );
     }
