@@ -79,11 +79,3 @@ export function downstreamHeaders(raw: Buffer[]): {
   }
   return { headers, contentLength, contentType, encoded };
 }
-
-/** Object form, for the few places that need it (error pages, tests). */
-export function stripHop(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const named = connectionTokens(typeof headers.connection === 'string' ? headers.connection : undefined);
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP.has(k) && !named?.has(k)) out[k] = v;
-  return out;
-}

@@ -77,23 +77,25 @@ export class AppRuntime {
   }
 
   /** Builds all components, as many at once as there are cores. */
-  async build(only?: string[]): Promise<void> {
-    const queue = this.model.components.filter((c) => c.kind !== 'static_site' && (!only || only.includes(c.name)));
+  async build(): Promise<void> {
+    const queue = this.model.components.filter((c) => c.kind !== 'static_site');
     const lanes = Math.max(1, Math.min(os.cpus().length, queue.length));
     await Promise.all(
       Array.from({ length: lanes }, async () => {
-        for (let c = queue.shift(); c; c = queue.shift()) {
-          const comp = c;
-          const { image } = await buildComponent(this.docker, comp, {
-            appId: this.appId,
-            timeoutSeconds: this.profile.build.timeout_seconds,
-            onLine: (l) => this.events.buildLine?.(comp.name, this.mask(l)),
-            mask: this.mask,
-          });
-          this.images.set(comp.name, image);
-        }
+        for (let c = queue.shift(); c; c = queue.shift()) await this.buildOne(c);
       }),
     );
+  }
+
+  /** One component's image, built with the profile's timeout, its output streamed and secrets masked. */
+  private async buildOne(c: ComponentModel): Promise<void> {
+    const { image } = await buildComponent(this.docker, c, {
+      appId: this.appId,
+      timeoutSeconds: this.profile.build.timeout_seconds,
+      onLine: (l) => this.events.buildLine?.(c.name, this.mask(l)),
+      mask: this.mask,
+    });
+    this.images.set(c.name, image);
   }
 
   /** Runs every job of a kind, one after another; PRE_DEPLOY and POST_DEPLOY failures throw. */
@@ -170,13 +172,7 @@ export class AppRuntime {
    * build or a new instance that never gets live leaves the old ones serving.
    */
   async replace(c: ComponentModel): Promise<void> {
-    const { image } = await buildComponent(this.docker, c, {
-      appId: this.appId,
-      timeoutSeconds: this.profile.build.timeout_seconds,
-      onLine: (l) => this.events.buildLine?.(c.name, this.mask(l)),
-      mask: this.mask,
-    });
-    this.images.set(c.name, image);
+    await this.buildOne(c);
     const olds = this.instancesOf(c.name);
     const generation = (this.generations.get(c.name) ?? 0) + 1;
     this.generations.set(c.name, generation);

@@ -103,7 +103,3 @@ export interface AppModel {
   notEmulated: string[];
   diagnostics: Diagnostic[];
 }
-
-export const services = (m: AppModel) => m.components.filter((c) => c.kind === 'service');
-export const jobsOfKind = (m: AppModel, kind: JobKind) =>
-  m.components.filter((c) => c.kind === 'job' && c.jobKind === kind);
