@@ -140,12 +140,19 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
 
   const unregister = registerForExit(appId);
   try {
-    await runtime.prepare();
     emit({ type: 'phase', phase: 'build' });
-    await runtime.build();
+    // The network and the orphan sweep do not depend on the images: they run while the builds do. Both are
+    // awaited whatever happens, so a failed build never leaves a network created behind its back.
+    const [prepared, built] = await Promise.allSettled([runtime.prepare(), runtime.build()]);
+    if (built.status === 'rejected') throw built.reason;
+    if (prepared.status === 'rejected') throw prepared.reason;
     for (const c of model.components.filter((x) => x.kind === 'static_site')) {
-      const root = await buildStaticSite(docker, c, appId, (line) =>
-        emit({ type: 'build-line', component: c.name, line }),
+      const root = await buildStaticSite(
+        docker,
+        c,
+        appId,
+        (line) => emit({ type: 'build-line', component: c.name, line }),
+        { name: model.name, id: project },
       );
       staticSites[c.name] = {
         root,

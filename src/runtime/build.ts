@@ -20,6 +20,12 @@ const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as (
 
 export interface BuildOptions {
   appId: string;
+  /**
+   * The project the image belongs to (the app's name and its project id). Images are tagged and labelled per
+   * project, not per run: a label that changed every run would be a new layer every run, and the layer cache,
+   * which is what makes a warm `up` fast, would never hit. Without it, the image is scoped to `appId`.
+   */
+  project?: { name: string; id: string };
   timeoutSeconds: number;
   /** Called with each line of build output, for live progress. */
   onLine?: (line: string) => void;
@@ -32,8 +38,8 @@ export function buildLogPath(appId: string, component: string) {
   return path.join(os.tmpdir(), 'rehearse', appId, `${component}.build.log`);
 }
 
-export function imageTag(appId: string, component: string) {
-  return `rehearse/${appId}/${component}:latest`;
+export function imageTag(scope: string, component: string) {
+  return `rehearse/${scope}/${component}:latest`;
 }
 
 export async function buildComponent(
@@ -79,14 +85,18 @@ export async function buildComponent(
           p.finalize();
         },
   });
-  const image = imageTag(opts.appId, c.name);
+  const image = imageTag(opts.project ? `${opts.project.name}-${opts.project.id}` : opts.appId, c.name);
   const buildargs = Object.fromEntries(c.buildEnv.map((e) => [e.key, e.value]));
   const stream = (await docker.buildImage(pack as unknown as NodeJS.ReadableStream, {
     t: image,
     dockerfile: inside ? relDockerfile.split(path.sep).join('/') : '.rehearse.Dockerfile',
     buildargs,
     // An app image is not a stand-in, even when its base is one.
-    labels: { [LABEL.app]: opts.appId, [LABEL.component]: c.name, [LABEL.standIn]: '' },
+    labels: {
+      ...(opts.project ? { [LABEL.project]: opts.project.id } : { [LABEL.app]: opts.appId }),
+      [LABEL.component]: c.name,
+      [LABEL.standIn]: '',
+    },
     rm: true,
     forcerm: true,
   })) as unknown as NodeJS.ReadableStream & { destroy(): void };

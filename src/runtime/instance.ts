@@ -59,7 +59,8 @@ export class Instance {
       () => -1,
     );
     await container.start();
-    await followLogs(this.docker, this.containerId, since, (line, stream) => {
+    // Following the output and reading the published port are independent round trips: both at once.
+    const logs = followLogs(this.docker, this.containerId, since, (line, stream) => {
       const masked = this.mask(line);
       this.tail.push(masked);
       this.events.log?.(this.name, masked, stream);
@@ -76,6 +77,7 @@ export class Instance {
       const port = info.NetworkSettings.Ports[`${this.component.httpPort}/tcp`]?.[0]?.HostPort;
       if (port) this.url = `http://127.0.0.1:${port}`;
     }
+    await logs;
   }
 
   setState(state: InstanceState) {

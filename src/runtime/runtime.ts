@@ -91,6 +91,7 @@ export class AppRuntime {
   private async buildOne(c: ComponentModel): Promise<void> {
     const { image } = await buildComponent(this.docker, c, {
       appId: this.appId,
+      project: { name: this.model.name, id: this.project },
       timeoutSeconds: this.profile.build.timeout_seconds,
       onLine: (l) => this.events.buildLine?.(c.name, this.mask(l)),
       mask: this.mask,
@@ -145,14 +146,21 @@ export class AppRuntime {
   /** Starts every instance of services and workers, waits until all are live, then isolates replicas. */
   async startServices(signal?: AbortSignal): Promise<void> {
     const runnable = this.model.components.filter((c) => c.kind === 'service' || c.kind === 'worker');
-    const live: Promise<void>[] = [];
-    for (const c of runnable) {
-      for (let i = 1; i <= c.instanceCount; i++) {
-        const inst = await this.createAndStart(c, i);
-        live.push(inst.waitLive(signal).then(() => inst.supervise()));
-      }
-    }
-    await Promise.all(live);
+    // All at once, as the platform starts a deploy's instances; every creation is awaited before a failure is
+    // thrown, so none is left running behind the cleanup.
+    const made = await Promise.allSettled(
+      runnable.flatMap((c) => Array.from({ length: c.instanceCount }, (_, k) => this.createAndStart(c, k + 1))),
+    );
+    const order = (i: Instance) => runnable.indexOf(i.component) * 10_000 + i.index;
+    this.instances.sort((a, b) => order(a) - order(b));
+    const failed = made.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    await Promise.all(
+      made.map((r) => {
+        const inst = (r as PromiseFulfilledResult<Instance>).value;
+        return inst.waitLive(signal).then(() => inst.supervise());
+      }),
+    );
     for (const c of runnable) await this.isolate(c);
   }
 

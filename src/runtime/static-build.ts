@@ -30,6 +30,7 @@ export async function buildStaticSite(
   c: ComponentModel,
   appId: string,
   onLine?: (l: string) => void,
+  project?: { name: string; id: string },
 ): Promise<string> {
   const site = c.staticSite!;
   const out = path.join(os.tmpdir(), 'rehearse', appId, 'static', c.name);
@@ -53,7 +54,14 @@ export async function buildStaticSite(
   let workdir = '/workspace';
   const name = `rehearse-${appId}-${c.name}-build`;
   if (c.build.kind === 'dockerfile') {
-    image = (await buildComponent(docker, c, { appId, timeoutSeconds: 3600, ...(onLine ? { onLine } : {}) })).image;
+    image = (
+      await buildComponent(docker, c, {
+        appId,
+        timeoutSeconds: 3600,
+        ...(onLine ? { onLine } : {}),
+        ...(project ? { project } : {}),
+      })
+    ).image;
     workdir = (await docker.getImage(image).inspect()).Config.WorkingDir || '/';
     const container = await docker.createContainer({
       name,

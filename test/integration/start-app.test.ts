@@ -45,3 +45,24 @@ it('rejects an invalid spec with a typed error and starts nothing', async () => 
   ).rejects.toMatchObject({ code: 'SPEC_INVALID', location: { line: 11 } });
   expect(await docker.listContainers({ all: true, filters: { label: ['rehearse.app'] } })).toHaveLength(before.length);
 });
+
+it('a second start of the same project reuses the first image whole: no layer rebuilt, no tag per run', async () => {
+  const spec = path.join(ROOT, 'examples/hello/.do/app.yaml');
+  const imageOf = async () => {
+    const app = await startApp({ spec });
+    try {
+      const [c] = await docker.listContainers({ filters: { label: [`rehearse.app=${app.appId}`] } });
+      return { id: c!.ImageID, tag: c!.Image, project: c!.Labels['rehearse.project']! };
+    } finally {
+      await app.stop();
+    }
+  };
+  const first = await imageOf();
+  const second = await imageOf();
+  // A label that changed per run would make a new image (and a cold cache) on every `up`.
+  expect(second.id).toBe(first.id);
+  expect(second.tag).toBe(`rehearse/hello-${first.project}/web:latest`);
+  const info = await docker.getImage(first.id).inspect();
+  expect(info.Config.Labels).toMatchObject({ 'rehearse.project': first.project, 'rehearse.component': 'web' });
+  expect(info.Config.Labels?.['rehearse.app']).toBeUndefined();
+});
