@@ -6,10 +6,12 @@
  * undici's dispatch API is used directly: it is the hot path, and it keeps headers as raw arrays.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { downstreamHeaders } from './forward.js';
+import type { Origin } from './transport.js';
 
 export class BodyTooLarge extends Error {}
 export class ClientTimeout extends Error {}
@@ -52,33 +54,49 @@ export interface ForwardOptions {
   extraHeaders?: string[] | undefined;
 }
 
+/** Called once per forwarded request: with the status when the response went out whole, else with the error. */
+export type ForwardDone = (err: unknown, status: number) => void;
+
+/**
+ * The abort of the exchange in flight on a client connection. One listener per connection, not one per
+ * request: a keep-alive connection carries thousands of requests, and when the client goes away mid-response
+ * (HTTP/1.1: the connection closes) the instance must stop being read.
+ */
+const inFlight = Symbol('rehearse.inFlight');
+type ClientSocket = Socket & { [inFlight]?: ((err: Error) => void) | undefined };
+
+export function watchClientSocket(socket: Socket) {
+  socket.once('close', () => (socket as ClientSocket)[inFlight]?.(new Error('client closed the connection')));
+}
+
 /** Relays one upstream response into the client response, with backpressure both ways. */
 class ResponseRelay implements Dispatcher.DispatchHandler {
   status = 0;
   private out: Writable;
-  private abort?: (err: Error) => void;
+  private resume?: () => void;
+  private waitingForDrain = false;
+  private readonly socket: ClientSocket;
   constructor(
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
     private readonly opts: ForwardOptions,
-    private readonly resolve: (status: number) => void,
-    private readonly reject: (err: unknown) => void,
+    private readonly release: () => void,
+    private readonly done: ForwardDone,
   ) {
     this.out = res;
+    this.socket = req.socket as ClientSocket;
   }
   onConnect(abort: (err?: Error) => void) {
-    this.abort = abort;
-    // The client went away: stop reading from the instance.
-    this.res.once('close', () => !this.res.writableFinished && this.abort?.(new Error('client closed the connection')));
+    this.socket[inFlight] = abort;
   }
   onHeaders(statusCode: number, raw: Buffer[], resume: () => void): boolean {
     this.status = statusCode;
+    this.resume = resume;
     const d = downstreamHeaders(raw);
     const headers = this.opts.extraHeaders ? d.headers.concat(this.opts.extraHeaders) : d.headers;
-    const method = this.req.method;
     const gzip =
       this.opts.compress &&
-      method !== 'HEAD' &&
+      this.req.method !== 'HEAD' &&
       statusCode >= 200 &&
       statusCode !== 204 &&
       statusCode !== 304 &&
@@ -100,38 +118,48 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
       // Without a Content-Length, headers go out as they arrive (as nginx sends them), so a chunked body that
       // breaks off before its first byte is still seen as a broken 200, not a bare hang-up. With one, the first
       // body write carries them: one syscall fewer per response on the hot path.
-      if (!d.contentLength) this.res.flushHeaders();
+      if (d.contentLength < 0) this.res.flushHeaders();
     }
-    this.out.on('drain', resume);
     return true;
   }
   onData(chunk: Buffer): boolean {
-    return this.out.write(chunk);
+    if (this.out.write(chunk)) return true;
+    // A slow client: stop reading the instance until the client has taken what is queued.
+    if (!this.waitingForDrain) {
+      this.waitingForDrain = true;
+      this.out.on('drain', () => this.resume?.());
+    }
+    return false;
   }
   onComplete() {
+    this.socket[inFlight] = undefined;
+    this.release();
     this.out.end();
-    this.resolve(this.status);
+    this.done(undefined, this.status);
   }
   onError(err: Error) {
-    this.reject(err);
+    this.socket[inFlight] = undefined;
+    this.release();
+    this.done(err, this.status);
   }
 }
 
+/** Sends one request to an instance and relays its response; `done` is called exactly once. */
 export function forward(
-  pool: Dispatcher,
+  origin: Origin,
   path: string,
   req: IncomingMessage,
   res: ServerResponse,
   headers: string[],
   body: Buffer | Readable | null,
   opts: ForwardOptions,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    pool.dispatch(
-      { path, method: req.method as Dispatcher.HttpMethod, headers, body },
-      new ResponseRelay(req, res, opts, resolve, reject),
-    );
-  });
+  done: ForwardDone,
+): void {
+  const connection = origin.acquire();
+  connection.dispatch(
+    { path, method: req.method as Dispatcher.HttpMethod, headers, body },
+    new ResponseRelay(req, res, opts, () => origin.release(connection), done),
+  );
 }
 
 export type UpstreamFailure = 'first-byte-timeout' | 'idle-timeout' | 'refused' | 'closed' | 'invalid';

@@ -37,7 +37,7 @@ export class Upstreams {
     return new Set([...this.lists.values()].flat().map((u) => u.url));
   }
 
-  pick(component: string, exclude: Set<string>): Upstream | undefined {
+  pick(component: string, exclude: ReadonlySet<string>): Upstream | undefined {
     const list = this.lists.get(component) ?? [];
     // The hot path: nothing excluded, nothing marked down.
     if (exclude.size === 0 && this.down.size === 0 && list.length) {

@@ -160,4 +160,25 @@ describe.each(MODES)('streams in %s mode', (mode) => {
     await e.router.close();
     await up.close();
   });
+  it("a client that goes away mid-stream closes the instance's response too (no orphaned stream)", async () => {
+    let upstreamClosed = false;
+    const up = await httpUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const tick = setInterval(() => res.write('data: tick\n\n'), 50);
+      res.on('close', () => {
+        clearInterval(tick);
+        upstreamClosed = true;
+      });
+    });
+    const e = await startRouter([route('/', 'web')], { mode });
+    e.router.setUpstreams('web', [{ name: 'web-1', url: up.url }], 'live');
+    const ac = new AbortController();
+    const res = await fetch(e.url + '/events', { signal: ac.signal });
+    await res.body!.getReader().read();
+    expect(upstreamClosed).toBe(false);
+    ac.abort();
+    await eventually(() => expect(upstreamClosed).toBe(true));
+    await e.router.close();
+    await up.close();
+  });
 });
