@@ -2,7 +2,7 @@
  * Readiness as strategy objects: a probe says whether one instance answers now; waitUntilLive applies the spec's
  * delays and thresholds and races the container's exit, so a crash at boot fails at once with its evidence.
  */
-import { request } from 'undici';
+import http from 'node:http';
 import { RehearseError } from '../shared/errors.js';
 import type { HealthCheckModel } from '../spec/model.js';
 import type { Engine } from './engine.js';
@@ -42,19 +42,27 @@ export class HttpProbe implements Probe {
     return `HTTP GET ${this.path}`;
   }
   async check(t: ProbeTarget, timeoutMs: number) {
-    try {
-      const res = await request(new URL(this.path, t.url), {
-        method: 'GET',
-        signal: AbortSignal.timeout(timeoutMs),
-        headers: { 'user-agent': 'rehearse-health/1' },
-      });
-      await res.body.dump();
-      this.last = `answered ${res.statusCode}`;
-      return res.statusCode >= 200 && res.statusCode < 400;
-    } catch (err) {
-      this.last = `no answer (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    // node:http, one connection per probe (no keep-alive): a probe must see a fresh accept, as the platform's does.
+    const status = await new Promise<number | string>((resolve) => {
+      const req = http.get(
+        new URL(this.path, t.url),
+        { headers: { 'user-agent': 'rehearse-health/1' }, agent: false, timeout: timeoutMs },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+          res.on('close', () => resolve(res.complete ? (res.statusCode ?? 0) : 'cut off'));
+        },
+      );
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })));
+      req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    });
+    if (typeof status === 'string') {
+      this.last = `no answer (${status})`;
       return false;
     }
+    this.last = `answered ${status}`;
+    return status >= 200 && status < 400;
   }
 }
 
