@@ -44,6 +44,10 @@ function syncGunicorn(c: ComponentModel): boolean {
 
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const emit = options.onEvent ?? (() => undefined);
+  // The engine's ping is a round trip: it runs while the profile and the spec are read. A spec error is still
+  // the one reported when both fail (the spec is checked first below).
+  const engine = connectEngine();
+  engine.catch(() => undefined);
   const file = resolveSpec(options.spec);
   const base = loadProfile(options.platform);
   const o = options.overrides ?? {};
@@ -73,7 +77,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     });
   }
   const model = loaded.model;
-  const docker = await connectEngine();
+  const docker = await engine;
   const appId = appIdFor(model.name, file);
   const project = projectIdFor(file);
   if (options.exclusive) {
