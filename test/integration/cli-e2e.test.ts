@@ -1,8 +1,9 @@
 /** The built CLI as a subprocess, as a user drives it day to day. */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, copyExample } from '../helpers/cli.js';
+import { ROOT } from '../helpers/paths.js';
 
 describe('a detached session', () => {
   const dir = copyExample('hello');
@@ -93,5 +94,28 @@ it('usage errors exit 2, and every command has --help with an example', () => {
     const h = cli([c, '--help']);
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/Examples?:\n {2}\$ rehearse /);
+  }
+});
+
+it("the CLI's own edge (the bundle) maps a slow handler to the profile's timeout status and code", async () => {
+  const dir = copyExample('broken/slow-handler');
+  // A user's platform file: App Platform's profile with a 2 s edge, so the 6 s handler trips it quickly.
+  writeFileSync(
+    path.join(dir, 'fast-edge.yaml'),
+    readFileSync(path.join(ROOT, 'sandbox/digitalocean.yaml'), 'utf8').replace(
+      /first_byte_timeout_seconds: \d+/,
+      'first_byte_timeout_seconds: 2',
+    ),
+  );
+  const up = cli(['up', '--detach', '--port', '0', '--platform', 'fast-edge.yaml'], dir);
+  try {
+    expect(up.status).toBe(0);
+    const url = /is up on .* rules: (http:\/\/127\.0\.0\.1:\d+)/.exec(up.stdout)![1]!;
+    expect((await fetch(url + '/healthz')).status).toBe(200);
+    const slow = await fetch(url + '/export');
+    expect(slow.status).toBe(504);
+    expect(slow.headers.get('x-rehearse-error')).toBe('EDGE_TIMEOUT');
+  } finally {
+    cli(['down', '-t', '0'], dir);
   }
 });
