@@ -1,8 +1,8 @@
 /**
  * `down`: a live session is asked to stop itself (its process then exits cleanly); then every container and
- * network of the project is stopped and removed, whoever started it.
+ * network of the project is stopped and removed, whoever started it; with `removeImages`, its built images too.
  */
-import { downProject } from '../runtime/cleanup.js';
+import { downProject, removeProjectImages } from '../runtime/cleanup.js';
 import { connectEngine } from '../runtime/engine.js';
 import { projectIdFor } from './app-id.js';
 import { callControl } from './control.js';
@@ -10,8 +10,8 @@ import { specFileOf } from './project.js';
 import { readSession, removeSession } from './session.js';
 
 export async function downApp(
-  options: { spec?: string; graceSeconds?: number } = {},
-): Promise<{ project: string; apps: string[]; session?: number }> {
+  options: { spec?: string; graceSeconds?: number; removeImages?: boolean } = {},
+): Promise<{ project: string; apps: string[]; session?: number; images: string[] }> {
   const file = specFileOf(options.spec);
   const project = projectIdFor(file);
   const docker = await connectEngine();
@@ -23,8 +23,10 @@ export async function downApp(
     removeSession(project, session.pid);
   }
   const apps = await downProject(docker, project, options.graceSeconds);
+  const images = options.removeImages ? await removeProjectImages(docker, project) : [];
   return {
     project,
+    images,
     apps: session ? [session.appId, ...apps.filter((a) => a !== session.appId)] : apps,
     ...(session ? { session: session.pid } : {}),
   };

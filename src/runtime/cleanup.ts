@@ -84,3 +84,23 @@ function processAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * The images built for a project (label rehearse.project), removed: `down --rmi`. Kept otherwise, as compose
+ * keeps them: they are the layer cache that makes the next `up` fast. Base images are never touched.
+ */
+export async function removeProjectImages(docker: Engine, project: string): Promise<string[]> {
+  const images = await docker.listImages({ filters: { label: [`${LABEL.project}=${project}`] } });
+  const removed: string[] = [];
+  for (const img of images) {
+    const name = img.RepoTags?.find((t) => t !== '<none>:<none>') ?? img.Id;
+    await docker
+      .getImage(img.Id)
+      .remove({ force: true })
+      .then(
+        () => removed.push(name),
+        () => undefined,
+      );
+  }
+  return removed;
+}

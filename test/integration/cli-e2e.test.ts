@@ -1,4 +1,5 @@
 /** The built CLI as a subprocess, as a user drives it day to day. */
+import Docker from 'dockerode';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,11 +57,14 @@ describe('a detached session', () => {
     expect(r.stdout).toBe('web restarted and live again\n');
   });
 
-  it('down stops the session and removes everything', () => {
-    const r = cli(['down', '-t', '0'], dir);
+  it('down --rmi stops the session and removes everything, its built images too', async () => {
+    const r = cli(['down', '-t', '0', '--rmi'], dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^stopped and removed hello-/);
+    expect(r.stdout).toMatch(/^removed images rehearse\/hello-[0-9a-f]+\/web:latest$/m);
     expect(JSON.parse(cli(['ps', '--json'], dir).stdout).instances).toEqual([]);
+    const project = /rehearse\.project=([0-9a-f]+)/.exec(r.stdout)![1]!;
+    expect(await new Docker().listImages({ filters: { label: [`rehearse.project=${project}`] } })).toEqual([]);
   });
 });
 

@@ -7,16 +7,25 @@ export function downCommand(program: Command) {
     .description("stop and remove every container and network of this project's app")
     .option('--spec <file>', 'the app spec (default: .do/app.yaml and friends in this folder)')
     .option('-t, --timeout <seconds>', "seconds between SIGTERM and SIGKILL (default: each component's grace period)")
-    .addHelpText('after', '\nExamples:\n  $ rehearse down\n  $ rehearse down --spec examples/hello/.do/app.yaml -t 0')
-    .action(async (opts: { spec?: string; timeout?: string }) => {
-      const { project, apps } = await downApp({
+    .option('--rmi', 'also remove the images built for this app (kept by default: they are the layer cache)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rehearse down\n  $ rehearse down --spec examples/hello/.do/app.yaml -t 0\n  $ rehearse down --rmi      # and the built images, as compose down --rmi local',
+    )
+    .action(async (opts: { spec?: string; timeout?: string; rmi?: boolean }) => {
+      const { project, apps, images } = await downApp({
         ...(opts.spec ? { spec: opts.spec } : {}),
         ...(opts.timeout !== undefined ? { graceSeconds: Number(opts.timeout) } : {}),
+        removeImages: opts.rmi === true,
       });
       process.stdout.write(
         apps.length
           ? `stopped and removed ${apps.join(', ')} (every container and network labelled rehearse.project=${project})\n`
           : `nothing of this app is running (rehearse.project=${project})\n`,
       );
+      if (opts.rmi)
+        process.stdout.write(
+          images.length ? `removed images ${images.join(', ')}\n` : 'no images built for this app\n',
+        );
     });
 }
