@@ -49,8 +49,8 @@ export async function buildComponent(
   docker: Engine,
   c: ComponentModel,
   opts: BuildOptions,
-): Promise<{ image: string; log: string[] }> {
-  if (c.build.kind === 'image') return { image: c.build.image, log: [] };
+): Promise<{ image: string; tag: string; log: string[] }> {
+  if (c.build.kind === 'image') return { image: c.build.image, tag: c.build.image, log: [] };
   if (c.build.kind === 'buildpack') {
     throw new RehearseError(
       'BUILD_UNSUPPORTED',
@@ -160,5 +160,8 @@ export async function buildComponent(
         : `fix the Dockerfile step above; the full build log (${log.length} lines) is in ${logFile}`,
     });
   }
-  return { image, log };
+  // Containers are created from the image id this build produced, not from the tag: another session of the same
+  // project (a parallel test file, a second --watch) may move the tag at any moment.
+  const built = log.map((l) => /^Successfully built ([0-9a-f]{12,64})$/.exec(l.trim())?.[1]).findLast(Boolean);
+  return { image: built ?? image, tag: image, log };
 }

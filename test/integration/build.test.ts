@@ -14,13 +14,16 @@ it('honours .dockerignore (with ! re-includes) and passes BUILD_TIME vars as bui
   const c = loadSpec(fixture('ok/.do/app.yaml')).model!.components[0]!;
   expect(c.buildEnv.map((e) => e.key)).toEqual(['GREETING', 'API_TOKEN']);
   const lines: string[] = [];
-  const { image, log } = await buildComponent(docker, c, {
+  const { image, tag, log } = await buildComponent(docker, c, {
     appId: 'test-build',
     timeoutSeconds: 300,
     onLine: (l) => lines.push(l),
     mask: (s) => s.replaceAll('s3cr3t-token-value', '******'),
   });
   expect(log.join('\n')).toMatch(/token length 18/);
+  // Run by the id this build made, not by the tag another session may move.
+  expect(image).toMatch(/^[0-9a-f]{12,64}$/);
+  expect((await docker.getImage(image).inspect()).RepoTags).toContain(tag);
   expect(lines.length).toBe(log.length); // streamed live, line by line
   expect(readFileSync(buildLogPath('test-build', 'box'), 'utf8')).not.toMatch(/s3cr3t-token-value/);
   await docker.getImage(image).remove({ force: true });

@@ -52,7 +52,7 @@ it('a second start of the same project reuses the first image whole: no layer re
     const app = await startApp({ spec });
     try {
       const [c] = await docker.listContainers({ filters: { label: [`rehearse.app=${app.appId}`] } });
-      return { id: c!.ImageID, tag: c!.Image, project: c!.Labels['rehearse.project']! };
+      return { id: c!.ImageID, project: c!.Labels['rehearse.project']! };
     } finally {
       await app.stop();
     }
@@ -61,8 +61,8 @@ it('a second start of the same project reuses the first image whole: no layer re
   const second = await imageOf();
   // A label that changed per run would make a new image (and a cold cache) on every `up`.
   expect(second.id).toBe(first.id);
-  expect(second.tag).toBe(`rehearse/hello-${first.project}/web:latest`);
   const info = await docker.getImage(first.id).inspect();
+  expect(info.RepoTags).toContain(`rehearse/hello-${first.project}/web:latest`);
   expect(info.Config.Labels).toMatchObject({ 'rehearse.project': first.project, 'rehearse.component': 'web' });
   expect(info.Config.Labels?.['rehearse.app']).toBeUndefined();
 });
