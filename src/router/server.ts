@@ -153,8 +153,10 @@ export class Router {
     const component = route.component!;
     const site = this.opts.staticSites?.[component];
     if (site) {
-      void serveStatic(site, req, res, match.upstreamPath).then((status) =>
-        this.log(req, { component, status, bytes: Number(res.getHeader('content-length') ?? 0) }, started),
+      void serveStatic(site, req, res, match.upstreamPath).then(
+        (status) => this.log(req, { component, status, bytes: Number(res.getHeader('content-length') ?? 0) }, started),
+        // A file that vanished mid-read: the client sees a broken transfer, the process stays up.
+        () => res.destroy(),
       );
       return;
     }
