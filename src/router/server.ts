@@ -45,7 +45,16 @@ export class Router {
   async listen(): Promise<string> {
     const server = http.createServer(
       { maxHeaderSize: this.opts.limits.maxHeaderBytes, requestTimeout: 0, keepAliveTimeout: 65_000 },
-      (req, res) => this.handle(req, res),
+      (req, res) => {
+        try {
+          this.handle(req, res);
+        } catch (err) {
+          // A bug of the edge's own must cost one request, never the router (and every app behind it).
+          if (!res.headersSent)
+            res.writeHead(500, { 'content-type': 'text/plain' }).end(`rehearse router: ${String(err)}\n`);
+          else res.destroy();
+        }
+      },
     );
     this.server = server;
     server.on('connection', watchClientSocket);
