@@ -14,6 +14,9 @@ export interface TransportOptions {
   idleTimeoutSeconds: number;
 }
 
+/** Idle keep-alive connections kept per instance; more are opened under load, and closed when they go idle. */
+const MAX_IDLE = 64;
+
 /** One instance's connections. A connection goes back on the stack when its exchange ends, or is dropped. */
 export class Origin {
   private readonly idle: Client[] = [];
@@ -36,7 +39,11 @@ export class Origin {
     const c = d as Client;
     // A closed or destroyed client cannot carry another request; an idle one whose socket timed out reconnects.
     if (c.closed || c.destroyed) this.all.delete(c);
-    else this.idle.push(c);
+    else if (this.idle.length >= MAX_IDLE) {
+      // After a burst, keep no more idle connections than nginx-style `keepalive` would: close the rest.
+      this.all.delete(c);
+      void c.close().catch(() => undefined);
+    } else this.idle.push(c);
   }
 
   async close(destroy: boolean) {
