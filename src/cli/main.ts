@@ -2,6 +2,7 @@
 /** rehearse's command line: parse, call the library, render. No Docker calls live here. */
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { z } from 'zod';
 import { validateCommand } from './commands/validate.js';
 import { upCommand } from './commands/up.js';
 import { downCommand } from './commands/down.js';
@@ -9,6 +10,9 @@ import { sessionCommands } from './commands/session.js';
 import { reportCommands } from './commands/reports.js';
 import { EXIT, exitCodeFor, renderError } from './render/errors.js';
 
+// A CLI run parses a profile and a spec once: compiling zod's validators to code first costs more (~8 ms per start
+// here) than it saves. The CLI owns its process, so it may set this; the library never touches zod's config.
+z.config({ jitless: true });
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 const program = new Command('rehearse')
   .description(
