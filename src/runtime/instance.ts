@@ -72,12 +72,14 @@ export class Instance {
         }
       }
     });
-    if (this.component.httpPort !== undefined) {
+    const port = async () => {
+      if (this.component.httpPort === undefined) return;
       const info = await container.inspect();
-      const port = info.NetworkSettings.Ports[`${this.component.httpPort}/tcp`]?.[0]?.HostPort;
-      if (port) this.url = `http://127.0.0.1:${port}`;
-    }
-    await logs;
+      const published = info.NetworkSettings.Ports[`${this.component.httpPort}/tcp`]?.[0]?.HostPort;
+      if (published) this.url = `http://127.0.0.1:${published}`;
+    };
+    // Both awaited together: a failure of one never leaves the other's rejection unheard.
+    await Promise.all([logs, port()]);
   }
 
   setState(state: InstanceState) {
