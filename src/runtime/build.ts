@@ -12,7 +12,9 @@ import type { Ignore } from '@balena/dockerignore';
 import tar from 'tar-fs';
 import { RehearseError } from '../shared/errors.js';
 import { LABEL } from '../shared/labels.js';
+import { readDockerfile } from '../spec/lints/dockerfile.js';
 import type { ComponentModel } from '../spec/model.js';
+import { buildFingerprint, unchangedImage } from './build-fingerprint.js';
 import type { Engine } from './engine.js';
 
 // CommonJS with a `default` export whose types do not say so; require gives the function itself.
@@ -49,8 +51,8 @@ export async function buildComponent(
   docker: Engine,
   c: ComponentModel,
   opts: BuildOptions,
-): Promise<{ image: string; tag: string; log: string[] }> {
-  if (c.build.kind === 'image') return { image: c.build.image, tag: c.build.image, log: [] };
+): Promise<{ image: string; tag: string; log: string[]; rebuilt: boolean }> {
+  if (c.build.kind === 'image') return { image: c.build.image, tag: c.build.image, log: [], rebuilt: false };
   if (c.build.kind === 'buildpack') {
     throw new RehearseError(
       'BUILD_UNSUPPORTED',
@@ -80,19 +82,41 @@ export async function buildComponent(
     // An app image is not a stand-in, even when its base is one.
     [LABEL.standIn]: '',
   };
-  const dockerfileText = `${readFileSync(dockerfile, 'utf8').replace(/\s*$/, '')}\nLABEL ${Object.entries(labels)
-    .map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`)
-    .join(' ')}\n`;
   const ignoreFile = path.join(context, '.dockerignore');
   const userIgnore = existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : undefined;
   const ig = dockerignore({ ignorecase: false }).add(userIgnore ?? '');
   // The engine drops the Dockerfile (and .dockerignore) from the context when .dockerignore names them, so a
   // `COPY . .` never sees our file; a .dockerignore the user did not write goes the same way.
   const ignoreText = `${userIgnore ?? ''}\n${GENERATED_DOCKERFILE}\n${userIgnore === undefined ? '.dockerignore\n' : ''}`;
+  const ignored = (rel: string) => rel === '.dockerignore' || rel === GENERATED_DOCKERFILE || ig.ignores(rel);
+  const image = imageTag(opts.project ? `${opts.project.name}-${opts.project.id}` : opts.appId, c.name);
+  const buildargs = Object.fromEntries(c.buildEnv.map((e) => [e.key, e.value]));
+  const userDockerfile = readFileSync(dockerfile, 'utf8').replace(/\s*$/, '');
+  const labelLine = () =>
+    `LABEL ${Object.entries(labels)
+      .map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`)
+      .join(' ')}`;
+  const fingerprint = await buildFingerprint(docker, {
+    context,
+    ignored,
+    instructions: readDockerfile(dockerfile),
+    texts: [userDockerfile, labelLine(), ignoreText, JSON.stringify(Object.entries(buildargs).sort())],
+  });
+  if (fingerprint) {
+    const same = await unchangedImage(docker, image, fingerprint, LABEL.fingerprint);
+    if (same) {
+      const line = `unchanged since its last build: ${image} (${same.replace(/^sha256:/, '').slice(0, 12)}), not rebuilt`;
+      opts.onLine?.(line);
+      keepLog(opts.appId, c.name, [line]);
+      return { image: same, tag: image, log: [line], rebuilt: false };
+    }
+    labels[LABEL.fingerprint] = fingerprint;
+  }
+  const dockerfileText = `${userDockerfile}\n${labelLine()}\n`;
   const pack = tar.pack(context, {
     ignore: (abs) => {
       const rel = path.relative(context, abs).split(path.sep).join('/');
-      return rel === '.dockerignore' || rel === GENERATED_DOCKERFILE || (rel !== '' && ig.ignores(rel));
+      return rel !== '' && ignored(rel);
     },
     finalize: false,
     finish: (p) => {
@@ -101,8 +125,6 @@ export async function buildComponent(
       p.finalize();
     },
   });
-  const image = imageTag(opts.project ? `${opts.project.name}-${opts.project.id}` : opts.appId, c.name);
-  const buildargs = Object.fromEntries(c.buildEnv.map((e) => [e.key, e.value]));
   const stream = (await docker.buildImage(pack as unknown as NodeJS.ReadableStream, {
     t: image,
     dockerfile: GENERATED_DOCKERFILE,
@@ -145,9 +167,7 @@ export async function buildComponent(
   } finally {
     clearTimeout(timer);
   }
-  const logFile = buildLogPath(opts.appId, c.name);
-  mkdirSync(path.dirname(logFile), { recursive: true });
-  writeFileSync(logFile, log.map(opts.mask ?? ((x) => x)).join('\n') + '\n');
+  const logFile = keepLog(opts.appId, c.name, log.map(opts.mask ?? ((x) => x)));
   if (error) {
     // The classic builder reports failure as a line in a 200 stream; followProgress would call it success.
     // A variable the build needs but the spec scopes RUN_TIME: the build never sees it.
@@ -163,5 +183,12 @@ export async function buildComponent(
   // Containers are created from the image id this build produced, not from the tag: another session of the same
   // project (a parallel test file, a second --watch) may move the tag at any moment.
   const built = log.map((l) => /^Successfully built ([0-9a-f]{12,64})$/.exec(l.trim())?.[1]).findLast(Boolean);
-  return { image: built ?? image, tag: image, log };
+  return { image: built ?? image, tag: image, log, rebuilt: true };
+}
+
+function keepLog(appId: string, component: string, lines: string[]) {
+  const file = buildLogPath(appId, component);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
 }

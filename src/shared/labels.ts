@@ -19,4 +19,6 @@ export const LABEL = {
   kind: 'rehearse.kind',
   /** Base images built offline from Debian packages carry this (scripts/base-images). */
   standIn: 'rehearse.stand-in',
+  /** On an app's image: the fingerprint of what it was built from; the same inputs again skip the build. */
+  fingerprint: 'rehearse.fingerprint',
 } as const;

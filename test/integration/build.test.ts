@@ -1,9 +1,10 @@
 /** Builds as production does them: context with .dockerignore, BUILD_TIME vars as args, failures kept in full. */
 import Docker from 'dockerode';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { buildComponent, buildLogPath } from '../../src/runtime/build.js';
+import { buildComponent, buildLogPath, imageTag } from '../../src/runtime/build.js';
 import { loadSpec, loadSpecText } from '../../src/spec/index.js';
 import { ROOT } from '../helpers/paths.js';
 
@@ -13,6 +14,11 @@ const fixture = (p: string) => path.join(ROOT, 'test/fixtures/build', p);
 it('honours .dockerignore (with ! re-includes) and passes BUILD_TIME vars as build args', async () => {
   const c = loadSpec(fixture('ok/.do/app.yaml')).model!.components[0]!;
   expect(c.buildEnv.map((e) => e.key)).toEqual(['GREETING', 'API_TOKEN']);
+  // An image left by an interrupted run would be reused as unchanged: this test needs a real build.
+  await docker
+    .getImage(imageTag('test-build', 'box'))
+    .remove({ force: true })
+    .catch(() => undefined);
   const lines: string[] = [];
   const { image, tag, log } = await buildComponent(docker, c, {
     appId: 'test-build',
@@ -71,4 +77,56 @@ it('a variable the build needs but scoped RUN_TIME: the failure names the variab
   expect(err.hint).toMatch(
     /^API_URL is scoped RUN_TIME in the spec, so the build does not get it: set its scope to BUILD_TIME or RUN_AND_BUILD_TIME/,
   );
+});
+
+it('an unchanged build is not sent again; a changed file or build arg is', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rehearse-fingerprint-'));
+  cpSync(path.join(ROOT, 'examples/hello'), dir, { recursive: true });
+  const c = loadSpec(path.join(dir, '.do/app.yaml')).model!.components[0]!;
+  const opts = { appId: `test-fp-${process.pid}`, timeoutSeconds: 300 };
+  const first = await buildComponent(docker, c, opts);
+  expect(first.rebuilt).toBe(true);
+  const lines: string[] = [];
+  const again = await buildComponent(docker, c, { ...opts, onLine: (l) => lines.push(l) });
+  expect(again).toMatchObject({ rebuilt: false, tag: first.tag });
+  expect((await docker.getImage(again.image).inspect()).Id).toBe((await docker.getImage(first.image).inspect()).Id);
+  expect(lines).toEqual([expect.stringMatching(/unchanged since its last build: .* not rebuilt/)]);
+
+  writeFileSync(path.join(dir, 'server.js'), readFileSync(path.join(dir, 'server.js'), 'utf8') + '\n// edited\n');
+  const edited = await buildComponent(docker, c, opts);
+  expect(edited.rebuilt).toBe(true);
+  expect(edited.log.join('\n')).toMatch(/Step 3\/\d+ : COPY server.js/);
+
+  const withArg = {
+    ...c,
+    buildEnv: [{ key: 'GREETING', value: 'hi', secret: false, origin: 'spec' as const }],
+  } as typeof c;
+  expect((await buildComponent(docker, withArg, opts)).rebuilt).toBe(true);
+  expect((await buildComponent(docker, withArg, opts)).rebuilt).toBe(false);
+
+  // A file the .dockerignore leaves out is not an input.
+  writeFileSync(path.join(dir, '.dockerignore'), 'notes.txt\n');
+  expect((await buildComponent(docker, withArg, opts)).rebuilt).toBe(true);
+  writeFileSync(path.join(dir, 'notes.txt'), 'not in the image');
+  expect((await buildComponent(docker, withArg, opts)).rebuilt).toBe(false);
+  await docker.getImage(first.tag).remove({ force: true });
+});
+
+it('a base image that moved is a change: the build runs again', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rehearse-fingerprint-base-'));
+  const base = `rehearse-test-base-${process.pid}`;
+  writeFileSync(path.join(dir, 'Dockerfile'), `FROM ${base}\nCMD ["true"]\n`);
+  const c = loadSpecText(
+    path.join(dir, '.do/app.yaml'),
+    'name: fp\nworkers:\n  - name: box\n    github: {repo: a/b}\n    dockerfile_path: Dockerfile\n',
+  ).model!.components[0]!;
+  const opts = { appId: `test-fp-base-${process.pid}`, timeoutSeconds: 300 };
+  await docker.getImage('debian:bookworm-slim').tag({ repo: base, tag: 'latest' });
+  expect((await buildComponent(docker, c, opts)).rebuilt).toBe(true);
+  expect((await buildComponent(docker, c, opts)).rebuilt).toBe(false);
+  await docker.getImage('node:20-bookworm-slim').tag({ repo: base, tag: 'latest' });
+  const moved = await buildComponent(docker, c, opts);
+  expect(moved.rebuilt).toBe(true);
+  await docker.getImage(moved.tag).remove({ force: true });
+  await docker.getImage(base).remove({ force: false });
 });
