@@ -20,6 +20,8 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // CommonJS on purpose (bin/rehearse.cjs says why).
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   layer(
     ['src/shared/**'],
     ['**/spec/**', '**/profile/**', '**/runtime/**', '**/router/**', '**/app/**', '**/cli/**'],

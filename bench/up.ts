@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(root, 'bin/rehearse.js');
+// The published command (package.json's bin), as a user's shell runs it.
+const BIN = path.join(root, 'bin/rehearse');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const docker = (...args: string[]) =>
@@ -46,7 +47,7 @@ function coldCache() {
 
 async function rehearseUp(dir: string): Promise<number> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'up', '--port', '0'], {
+  const child = spawn(BIN, ['up', '--port', '0'], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: '1' },
   });
@@ -150,7 +151,7 @@ async function main() {
     );
 
   // Saved file to new response under --watch, against the docker CLI's rebuild + run + first answer.
-  const child = spawn(process.execPath, [BIN, 'up', '--watch', '--port', '0'], {
+  const child = spawn(BIN, ['up', '--watch', '--port', '0'], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: '1' },
   });

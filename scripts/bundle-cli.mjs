@@ -1,43 +1,46 @@
-// The CLI as one file: Node 20 spends more of a `rehearse up` resolving and reading ~900 module files than
-// starting. One bundled file, next to the compiled CLI so every relative path (sandbox/, package.json,
-// createRequire) resolves as it does from dist/cli/main.js. The library (`import { startApp } from 'rehearse'`)
-// stays the plain tsc output.
+// The CLI as one CommonJS file, so that every `rehearse` start skips most of its compile work:
+// - Node 20 spends more of a `rehearse up` resolving and reading ~900 module files than starting, so they are
+//   bundled into one file, next to the compiled CLI so every relative path (sandbox/, package.json,
+//   createRequire) resolves as it does from dist/cli/main.js;
+// - CommonJS, not an ES module: Node 20 has no compile cache for ES modules, while a CommonJS script can be
+//   compiled through node:vm with V8's code cache (bin/rehearse.cjs), which halves the bundle's start-up cost.
+// The library (`import { startApp } from 'rehearse'`) stays the plain tsc output.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-// Modules needed only on rare paths, kept out of start-up:
-// - dockerode's BuildKit session (gRPC and protobuf, ~1 MB, ~40 ms to load; rehearse uses the classic
-//   builder) is callback-style, so it becomes a chunk of its own, imported on its first call;
-// - docker-modem's ssh transport (ssh2, for DOCKER_HOST=ssh:// only) must answer synchronously, so it stays in
-//   the file but is evaluated on its first call (esbuild initialises a require()d module where it is called).
+const OUT = 'dist/cli/main.bundle.cjs';
+
+// Modules needed only on rare paths are not bundled: they are required from node_modules (they are dependencies,
+// so they are there) on their first call, never at start-up:
+// - dockerode's BuildKit session and progress reader (gRPC and protobuf, ~1 MB; rehearse uses the classic
+//   builder);
+// - docker-modem's ssh transport (ssh2, for DOCKER_HOST=ssh:// only).
 const LAZY = [
-  { importer: /dockerode[\\/]lib[\\/]docker\.js$/, path: './session', async: true },
-  { importer: /docker-modem[\\/]lib[\\/]modem\.js$/, path: './ssh', async: false },
+  { importer: /dockerode[\\/]lib[\\/]docker\.js$/, request: './session', module: 'dockerode/lib/session.js' },
+  { importer: /dockerode[\\/]lib[\\/]docker\.js$/, request: './buildkit', module: 'dockerode/lib/buildkit.js' },
+  { importer: /docker-modem[\\/]lib[\\/]modem\.js$/, request: './ssh', module: 'docker-modem/lib/ssh.js' },
 ];
 const lazy = {
-  name: 'lazy-functions',
+  name: 'lazy-modules',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(session|ssh)$/ }, (args) => {
-      const l = LAZY.find((x) => x.path === args.path && x.importer.test(args.importer));
-      if (!l) return undefined;
-      return {
-        path: path.join(args.resolveDir, args.path + '.js'),
-        namespace: l.async ? 'lazy-async' : 'lazy',
-      };
+    b.onResolve({ filter: /^\.\/(session|buildkit|ssh)$/ }, (args) => {
+      const l = LAZY.find((x) => x.request === args.path && x.importer.test(args.importer));
+      return l ? { path: l.module, namespace: 'lazy' } : undefined;
     });
+    // Each is a function (withSession, an ssh agent factory) or an object of functions (buildkit): a stand-in
+    // that requires the real one when first called.
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
-      contents: `module.exports = function () { return require(${JSON.stringify(args.path)}).apply(this, arguments); };`,
-      resolveDir: path.dirname(args.path),
+      contents:
+        args.path === 'dockerode/lib/buildkit.js'
+          ? `module.exports = { followProgress() { const m = require(${JSON.stringify(args.path)}); return m.followProgress.apply(m, arguments); } };`
+          : `module.exports = function () { return require(${JSON.stringify(args.path)}).apply(this, arguments); };`,
       loader: 'js',
     }));
-    // withSession(docker, auth, handler): the handler hears a failure to load as it would any other.
-    b.onLoad({ filter: /.*/, namespace: 'lazy-async' }, (args) => ({
-      contents: `module.exports = function (docker, auth, handler) {
-  import(${JSON.stringify(args.path)}).then((m) => (m.default ?? m)(docker, auth, handler), handler);
-};`,
-      resolveDir: path.dirname(args.path),
-      loader: 'js',
-    }));
+    b.onResolve({ filter: /^(dockerode|docker-modem)\/lib\/\w+\.js$/ }, (args) =>
+      args.namespace === 'lazy' ? { path: args.path, external: true } : undefined,
+    );
   },
 };
 
@@ -49,30 +52,34 @@ const slimUndici = {
   },
 };
 
+// Earlier layouts of the bundle (ES module chunks) and a code cache made for another bundle.
+for (const f of readdirSync('dist/cli'))
+  if (/^(main\.bundle|bundle-).*\.(mjs|cjs|cache)$/.test(f)) rmSync(path.join('dist/cli', f));
+
 await build({
   entryPoints: ['dist/cli/main.js'],
-  outdir: 'dist/cli',
-  entryNames: '[name].bundle',
-  chunkNames: 'bundle-[name]-[hash]',
-  outExtension: { '.js': '.mjs' },
-  splitting: true,
+  outfile: OUT,
   bundle: true,
-  // Not minified: `--verbose` stack traces keep their names, and minifying bought no start-up time here.
+  // Whitespace and syntax only: `--verbose` stack traces keep their function names.
+  minifyWhitespace: true,
+  minifySyntax: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   // Optional native add-ons of ssh2: required inside try/catch, absent here, never bundled.
   external: ['cpu-features', '*.node'],
   plugins: [lazy, slimUndici],
-  // CommonJS dependencies in an ES module need require, __filename and __dirname.
-  banner: {
-    js: [
-      "import { createRequire as __rehearseRequire } from 'node:module';",
-      "import { fileURLToPath as __rehearsePath } from 'node:url';",
-      'const require = __rehearseRequire(import.meta.url);',
-      'const __filename = __rehearsePath(import.meta.url);',
-      "const __dirname = __rehearsePath(new URL('.', import.meta.url));",
-    ].join('\n'),
-  },
+  // ES modules of ours and of chokidar ask for import.meta.url; in a CommonJS file it is this file's URL.
+  define: { 'import.meta.url': '__rehearseMetaUrl' },
+  banner: { js: 'var __rehearseMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
 });
+
+// The code cache, made once here by a run that compiles the start of every command (argument parsing, the
+// profile, the spec): `rehearse validate` of the example app. A run that finds no usable cache (another Node
+// version) compiles from source and leaves a new cache behind (bin/rehearse.cjs).
+const warm = spawnSync(process.execPath, ['bin/rehearse.cjs', 'validate', '--spec', 'examples/hello/.do/app.yaml'], {
+  env: { ...process.env, REHEARSE_CODE_CACHE: 'write' },
+  stdio: 'ignore',
+});
+if (warm.status !== 0) console.warn('bundle-cli: no code cache made (the warm-up run failed); the CLI still works');

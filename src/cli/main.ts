@@ -1,8 +1,7 @@
-#!/usr/bin/env node
 /** rehearse's command line: parse, call the library, render. No Docker calls live here. */
+import './zod-jitless.js';
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { z } from 'zod';
 import { validateCommand } from './commands/validate.js';
 import { upCommand } from './commands/up.js';
 import { downCommand } from './commands/down.js';
@@ -10,9 +9,6 @@ import { sessionCommands } from './commands/session.js';
 import { reportCommands } from './commands/reports.js';
 import { EXIT, exitCodeFor, renderError } from './render/errors.js';
 
-// A CLI run parses a profile and a spec once: compiling zod's validators to code first costs more (~8 ms per start
-// here) than it saves. The CLI owns its process, so it may set this; the library never touches zod's config.
-z.config({ jitless: true });
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 const program = new Command('rehearse')
   .description(
@@ -35,9 +31,8 @@ downCommand(program);
 sessionCommands(program);
 reportCommands(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
+// No top-level await: the bundled CLI is a CommonJS script, so V8 can cache its compiled code (bin/rehearse.cjs).
+program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     // --help and --version end here too; they are not failures.
     process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
@@ -45,4 +40,4 @@ try {
     process.stderr.write(renderError(err, program.opts().verbose === true) + '\n');
     process.exitCode = exitCodeFor(err);
   }
-}
+});

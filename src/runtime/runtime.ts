@@ -63,17 +63,20 @@ export class AppRuntime {
 
   /** Removes what dead sessions of this project left (the third cleanup layer), then creates the app network. */
   async prepare(): Promise<void> {
-    await reapOrphans(this.docker, this.project);
-    await this.docker.createNetwork({
-      Name: this.network,
-      Driver: 'bridge',
-      Labels: {
-        [LABEL.app]: this.appId,
-        [LABEL.project]: this.project,
-        [LABEL.session]: this.session,
-        [LABEL.pid]: String(process.pid),
-      },
-    });
+    // The sweep only removes apps whose process is gone: this app's new network is never one of them.
+    await Promise.all([
+      reapOrphans(this.docker, this.project),
+      this.docker.createNetwork({
+        Name: this.network,
+        Driver: 'bridge',
+        Labels: {
+          [LABEL.app]: this.appId,
+          [LABEL.project]: this.project,
+          [LABEL.session]: this.session,
+          [LABEL.pid]: String(process.pid),
+        },
+      }),
+    ]);
   }
 
   /** Builds all components, as many at once as there are cores. */

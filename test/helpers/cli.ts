@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './paths.js';
 
-export const BIN = path.join(ROOT, 'bin/rehearse.js');
+/** The published command (package.json's bin), run as users run it. */
+export const BIN = path.join(ROOT, 'bin/rehearse');
 
 export function cli(args: string[], cwd = ROOT, env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], {
+  return spawnSync(BIN, args, {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...env },
@@ -30,7 +31,7 @@ export interface Spawned {
 }
 
 export function spawnCli(args: string[], cwd: string): Spawned {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(BIN, args, {
     cwd,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

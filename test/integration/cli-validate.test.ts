@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { CORPUS, ROOT } from '../helpers/paths.js';
 
 const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(ROOT, 'bin/rehearse.js'), ...args], {
+  spawnSync(path.join(ROOT, 'bin/rehearse'), args, {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },

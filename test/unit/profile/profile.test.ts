@@ -41,3 +41,17 @@ describe('platform profiles', () => {
     expect(() => loadProfile('nowhere')).toThrow(/no platform profile named "nowhere"/);
   });
 });
+
+describe('compiled built-in profiles', () => {
+  it('are what parsing their YAML gives, and keyed by its hash (so an edited profile is parsed again)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseProfile, profileHash, SANDBOX_DIR } = await import('../../../src/profile/profile.js');
+    // Written by `npm run build` (scripts/compile-profiles.mjs), which `npm test` runs first.
+    const compiled = JSON.parse(readFileSync(path.join(SANDBOX_DIR, '../dist/profile/compiled-profiles.json'), 'utf8'));
+    for (const name of builtinProfiles()) {
+      const file = path.join(SANDBOX_DIR, `${name}.yaml`);
+      const text = readFileSync(file, 'utf8');
+      expect(compiled[`${name}.yaml`]).toEqual({ sha256: profileHash(text), profile: parseProfile(file, text) });
+    }
+  });
+});
