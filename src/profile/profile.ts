@@ -10,62 +10,69 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { RehearseError } from '../shared/errors.js';
 
-const seconds = z.number().nonnegative();
-const InstanceSize = z.strictObject({
-  slug: z.string(),
-  memory_mib: z.number().int().positive(),
-  cpus: z.number().positive(),
-  cpu_type: z.enum(['shared', 'dedicated']),
-  usd_per_month: z.number().nonnegative(),
-  single_instance_only: z.boolean().default(false),
-  deprecated: z.boolean().default(false),
-});
+// Built on first use: a CLI start that finds its profile compiled (below) never validates one, and building the
+// schema costs ~4 ms of such a start.
+const schemas = () => {
+  const seconds = z.number().nonnegative();
+  const InstanceSize = z.strictObject({
+    slug: z.string(),
+    memory_mib: z.number().int().positive(),
+    cpus: z.number().positive(),
+    cpu_type: z.enum(['shared', 'dedicated']),
+    usd_per_month: z.number().nonnegative(),
+    single_instance_only: z.boolean().default(false),
+    deprecated: z.boolean().default(false),
+  });
 
-export const ProfileSchema = z.strictObject({
-  name: z.string(),
-  title: z.string(),
-  filesystem: z.strictObject({
-    mode: z.enum(['read-only', 'ephemeral']),
-    writable: z.array(z.string()),
-    shm_size_mib: z.number().int().positive(),
-    ephemeral_limit_mib: z.number().int().positive(),
-  }),
-  port: z.strictObject({ env: z.string(), default_http_port: z.number().int().min(1).max(65535) }),
-  network: z.strictObject({
-    dns_by_component_name: z.boolean(),
-    instances_reach_each_other: z.boolean(),
-    workers_have_dns: z.boolean(),
-  }),
-  process: z.strictObject({ pids_limit: z.number().int().positive(), no_new_privileges: z.boolean() }),
-  health: z.strictObject({
-    initial_delay_seconds: seconds,
-    period_seconds: seconds,
-    timeout_seconds: seconds,
-    success_threshold: z.number().int().positive(),
-    failure_threshold: z.number().int().positive(),
-  }),
-  termination: z.strictObject({ drain_seconds: seconds, grace_period_seconds: seconds }),
-  build: z.strictObject({ timeout_seconds: seconds }),
-  jobs: z.strictObject({ timeout_seconds: seconds }),
-  router: z.strictObject({
-    mode: z.enum(['buffering', 'streaming']),
-    request_timeout_seconds: seconds,
-    request_timeout_status: z.number().int(),
-    request_timeout_code: z.string(),
-    first_byte_timeout_seconds: seconds,
-    idle_timeout_seconds: seconds,
-    max_request_body_mib: z.number().positive(),
-    max_header_bytes: z.number().int().positive(),
-    response_buffer_kib: z.number().nonnegative(),
-    /** gzip for clients that accept it, as a CDN in front does. */
-    compress: z.boolean().default(false),
-  }),
-  default_instance_size: z.string(),
-  instance_sizes: z.array(InstanceSize).min(1),
-});
+  const ProfileSchema = z.strictObject({
+    name: z.string(),
+    title: z.string(),
+    filesystem: z.strictObject({
+      mode: z.enum(['read-only', 'ephemeral']),
+      writable: z.array(z.string()),
+      shm_size_mib: z.number().int().positive(),
+      ephemeral_limit_mib: z.number().int().positive(),
+    }),
+    port: z.strictObject({ env: z.string(), default_http_port: z.number().int().min(1).max(65535) }),
+    network: z.strictObject({
+      dns_by_component_name: z.boolean(),
+      instances_reach_each_other: z.boolean(),
+      workers_have_dns: z.boolean(),
+    }),
+    process: z.strictObject({ pids_limit: z.number().int().positive(), no_new_privileges: z.boolean() }),
+    health: z.strictObject({
+      initial_delay_seconds: seconds,
+      period_seconds: seconds,
+      timeout_seconds: seconds,
+      success_threshold: z.number().int().positive(),
+      failure_threshold: z.number().int().positive(),
+    }),
+    termination: z.strictObject({ drain_seconds: seconds, grace_period_seconds: seconds }),
+    build: z.strictObject({ timeout_seconds: seconds }),
+    jobs: z.strictObject({ timeout_seconds: seconds }),
+    router: z.strictObject({
+      mode: z.enum(['buffering', 'streaming']),
+      request_timeout_seconds: seconds,
+      request_timeout_status: z.number().int(),
+      request_timeout_code: z.string(),
+      first_byte_timeout_seconds: seconds,
+      idle_timeout_seconds: seconds,
+      max_request_body_mib: z.number().positive(),
+      max_header_bytes: z.number().int().positive(),
+      response_buffer_kib: z.number().nonnegative(),
+      /** gzip for clients that accept it, as a CDN in front does. */
+      compress: z.boolean().default(false),
+    }),
+    default_instance_size: z.string(),
+    instance_sizes: z.array(InstanceSize).min(1),
+  });
+  return { ProfileSchema, InstanceSize };
+};
+let built: ReturnType<typeof schemas> | undefined;
+const profileSchema = () => (built ??= schemas()).ProfileSchema;
 
-export type Profile = z.output<typeof ProfileSchema>;
-export type InstanceSize = z.output<typeof InstanceSize>;
+export type Profile = z.output<ReturnType<typeof schemas>['ProfileSchema']>;
+export type InstanceSize = z.output<ReturnType<typeof schemas>['InstanceSize']>;
 
 /** sandbox/ ships beside dist/ and src/ alike, two levels up from this file. */
 export const SANDBOX_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sandbox');
@@ -113,7 +120,7 @@ export function parseProfile(file: string, text: string): Profile {
       hint: 'fix the YAML syntax of the profile',
     });
   }
-  const parsed = ProfileSchema.safeParse(doc.toJS());
+  const parsed = profileSchema().safeParse(doc.toJS());
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new RehearseError('PROFILE_INVALID', `profile field ${issue.path.join('.')}: ${issue.message}`, {

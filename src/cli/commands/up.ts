@@ -87,6 +87,8 @@ Examples:
         process.exit(130);
       }
       summary(app);
+      // The first deploy of an install leaves a code cache of its own behind: see bin/rehearse.cjs.
+      (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('rehearse.codeCache.deployed')]?.();
       await serveUntilStopped(app, opts, onEvent, signals);
     });
 }
