@@ -88,13 +88,14 @@ const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${
 async function main() {
   ensureTool('/usr/bin/wrk', 'wrk');
   ensureTool('/usr/sbin/nginx', 'nginx-light');
-  const P = { up: 18500, nginx: 18501, hp: 18502, stream: 18503, buffer: 18504 };
+  const P = { up: 18500, nginx: 18501, hp: 18502, stream: 18503, buffer: 18504, bare: 18505 };
   const upstream = `http://127.0.0.1:${P.up}`;
   await startNode('upstream.mjs', [String(P.up)]);
   await startNginx(P.nginx, P.up);
   await startNode('http-proxy.mjs', [String(P.hp), upstream]);
   const streaming = await startNode('rehearse-router.mjs', [String(P.stream), upstream, 'streaming']);
   await startNode('rehearse-router.mjs', [String(P.buffer), upstream, 'buffering']);
+  await startNode('bare-proxy.mjs', [String(P.bare), upstream]);
 
   console.log(
     `wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s per sample, medians of ${process.env.BENCH_ROUNDS ?? 3} rounds in rotating order, 1 KiB responses, all on 127.0.0.1 (${os.cpus().length} cores)\n`,
@@ -105,6 +106,8 @@ async function main() {
     ['node-http-proxy', P.hp],
     ['rehearse streaming', P.stream],
     ['rehearse buffering', P.buffer],
+    // Not a target: what node:http + undici can do at most here, for reading the router's figures.
+    ['bare node+undici', P.bare],
   ];
   for (const [name, port] of targets) wrk(name, port, 2); // warm up every process
   // This VM slows down as a run goes on, so whoever runs last loses: rotate the order every round, take medians.
@@ -144,6 +147,10 @@ async function main() {
   );
   console.log(
     `  streaming p99 <= 2x nginx p99:          ${(s.p99 / nginx.p99).toFixed(2)}x  ${s.p99 <= 2 * nginx.p99 ? 'met' : 'NOT met'}`,
+  );
+  const bare = by('bare node+undici');
+  console.log(
+    `  (for reference: a bare node:http + undici proxy, none of the router's work, does ${((bare.rps / nginx.rps) * 100).toFixed(0)}% of nginx; the router ${((s.rps / bare.rps) * 100).toFixed(0)}% of it)`,
   );
 
   // Memory over 500k requests through the streaming router, measured after warm-up.

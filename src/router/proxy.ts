@@ -54,28 +54,37 @@ export interface ForwardOptions {
   extraHeaders?: string[] | undefined;
 }
 
-/** Called once per forwarded request: with the status when the response went out whole, else with the error. */
-export type ForwardDone = (err: unknown, status: number) => void;
+/**
+ * Called once per forwarded request: with the status when the response went out whole, else with the error;
+ * and the body bytes relayed from the instance so far.
+ */
+export type ForwardDone = (err: unknown, status: number, bytes: number) => void;
 
 /**
  * The abort of the exchange in flight on a client connection. One listener per connection, not one per
  * request: a keep-alive connection carries thousands of requests, and when the client goes away mid-response
- * (HTTP/1.1: the connection closes) the instance must stop being read.
+ * (HTTP/1.1: the connection closes) the instance must stop being read. Kept beside the socket, not on it: a
+ * property added to node's sockets changes their shape, and every access node's own code makes to them slows.
  */
-const inFlight = Symbol('rehearse.inFlight');
-type ClientSocket = Socket & { [inFlight]?: ((err: Error) => void) | undefined };
+interface ClientConnection {
+  abort: ((err: Error) => void) | undefined;
+}
+const connections = new WeakMap<Socket, ClientConnection>();
 
 export function watchClientSocket(socket: Socket) {
-  socket.once('close', () => (socket as ClientSocket)[inFlight]?.(new Error('client closed the connection')));
+  const conn: ClientConnection = { abort: undefined };
+  connections.set(socket, conn);
+  socket.once('close', () => conn.abort?.(new Error('client closed the connection')));
 }
 
 /** Relays one upstream response into the client response, with backpressure both ways. */
 class ResponseRelay implements Dispatcher.DispatchHandler {
   status = 0;
+  bytes = 0;
   private out: Writable;
   private resume?: () => void;
   private waitingForDrain = false;
-  private readonly socket: ClientSocket;
+  private readonly conn: ClientConnection | undefined;
   constructor(
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
@@ -84,10 +93,10 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     private readonly done: ForwardDone,
   ) {
     this.out = res;
-    this.socket = req.socket as ClientSocket;
+    this.conn = connections.get(req.socket);
   }
   onConnect(abort: (err?: Error) => void) {
-    this.socket[inFlight] = abort;
+    if (this.conn) this.conn.abort = abort;
   }
   onHeaders(statusCode: number, raw: Buffer[], resume: () => void): boolean {
     this.status = statusCode;
@@ -123,6 +132,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     return true;
   }
   onData(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
     if (this.out.write(chunk)) return true;
     // A slow client: stop reading the instance until the client has taken what is queued.
     if (!this.waitingForDrain) {
@@ -132,15 +142,15 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     return false;
   }
   onComplete() {
-    this.socket[inFlight] = undefined;
+    if (this.conn) this.conn.abort = undefined;
     this.release();
     this.out.end();
-    this.done(undefined, this.status);
+    this.done(undefined, this.status, this.bytes);
   }
   onError(err: Error) {
-    this.socket[inFlight] = undefined;
+    if (this.conn) this.conn.abort = undefined;
     this.release();
-    this.done(err, this.status);
+    this.done(err, this.status, this.bytes);
   }
 }
 

@@ -13,18 +13,20 @@ export interface Match {
 }
 
 export class RouteTable {
-  private readonly routes: RouteModel[];
+  /** Longest prefix first, each with its prefix normalised once (not on every request). */
+  private readonly routes: { route: RouteModel; prefix: string }[];
   constructor(routes: readonly RouteModel[]) {
-    this.routes = [...routes].sort((a, b) => norm(b.prefix).length - norm(a.prefix).length);
+    this.routes = routes
+      .map((route) => ({ route, prefix: norm(route.prefix) }))
+      .sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
   match(pathWithQuery: string, host?: string): Match | undefined {
     const q = pathWithQuery.indexOf('?');
     const pathname = q === -1 ? pathWithQuery : pathWithQuery.slice(0, q);
     const query = q === -1 ? '' : pathWithQuery.slice(q);
-    for (const route of this.routes) {
+    for (const { route, prefix } of this.routes) {
       if (route.authority && host && route.authority !== host.replace(/:\d+$/, '')) continue;
-      const prefix = norm(route.prefix);
       if (!(prefix === '/' || pathname === prefix || pathname.startsWith(prefix + '/'))) continue;
       if (route.preservePathPrefix || prefix === '/') return { route, upstreamPath: pathname + query, stripped: false };
       const rest = pathname.slice(prefix.length);

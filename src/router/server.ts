@@ -184,7 +184,6 @@ export class Router {
       body: null,
       extraHeaders: cors ? Object.entries(cors).flatMap(([k, v]) => [k, String(v)]) : undefined,
       tried: undefined,
-      sentBefore: req.socket.bytesWritten,
     };
     if (req.method === 'GET' || req.method === 'HEAD') return this.proxy(x);
     if (l.mode === 'streaming') {
@@ -236,7 +235,7 @@ export class Router {
       x.headers,
       x.body,
       x.extraHeaders ? { compress, extraHeaders: x.extraHeaders } : compress ? COMPRESS : PLAIN,
-      (err, status) => {
+      (err, status, bytes) => {
         if (err === undefined) {
           const { match, component } = x;
           const note =
@@ -249,18 +248,18 @@ export class Router {
               component,
               instance: up.name,
               status,
-              bytes: x.req.socket.bytesWritten - x.sentBefore,
+              bytes,
               ...(note ? { note } : {}),
             },
             x.started,
           );
         }
-        void this.upstreamFailed(x, up.name, err);
+        void this.upstreamFailed(x, up.name, err, bytes);
       },
     );
   }
 
-  private async upstreamFailed(x: Exchange, instance: string, err: unknown) {
+  private async upstreamFailed(x: Exchange, instance: string, err: unknown, bytes: number) {
     const l = this.opts.limits;
     const { req, res, started, component, body } = x;
     const at = { component, instance };
@@ -277,11 +276,7 @@ export class Router {
         kind === 'idle-timeout'
           ? `IDLE_TIMEOUT: no byte for ${l.idleTimeoutSeconds} s`
           : `TRUNCATED: ${component} (${instance}) ended the response early`;
-      return this.log(
-        req,
-        { ...at, status: res.statusCode, bytes: req.socket.bytesWritten - x.sentBefore, note: why },
-        started,
-      );
+      return this.log(req, { ...at, status: res.statusCode, bytes, note: why }, started);
     }
     // Nothing reached the app: another instance may take it (only when the body can be sent again).
     if (kind === 'refused' && (body === null || Buffer.isBuffer(body))) {

@@ -28,6 +28,7 @@ export interface AccessLogEntry {
   component?: string;
   instance?: string;
   status: number;
+  /** Body bytes sent: the instance's response as relayed (before compression), or the edge's own page. */
   bytes: number;
   ms: number;
   note?: string;
@@ -58,5 +59,4 @@ export interface Exchange {
   extraHeaders: string[] | undefined;
   /** Instances that failed this request so far; undefined until one did (the hot path allocates no set). */
   tried: Set<string> | undefined;
-  sentBefore: number;
 }
