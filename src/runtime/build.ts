@@ -12,7 +12,7 @@ import type { Ignore } from '@balena/dockerignore';
 import tar from 'tar-fs';
 import { RehearseError } from '../shared/errors.js';
 import { LABEL } from '../shared/labels.js';
-import { readDockerfile } from '../spec/lints/dockerfile.js';
+import { parseDockerfile } from '../spec/lints/dockerfile.js';
 import type { ComponentModel } from '../spec/model.js';
 import { buildFingerprint, unchangedImage } from './build-fingerprint.js';
 import type { Engine } from './engine.js';
@@ -99,7 +99,7 @@ export async function buildComponent(
   const fingerprint = await buildFingerprint(docker, {
     context,
     ignored,
-    instructions: readDockerfile(dockerfile),
+    instructions: parseDockerfile(userDockerfile),
     texts: [userDockerfile, labelLine(), ignoreText, JSON.stringify(Object.entries(buildargs).sort())],
   });
   if (fingerprint) {

@@ -8,9 +8,13 @@ export interface Instruction {
 }
 
 export function readDockerfile(file: string): Instruction[] {
-  if (!existsSync(file)) return [];
+  return existsSync(file) ? parseDockerfile(readFileSync(file, 'utf8')) : [];
+}
+
+/** A Dockerfile's text as instructions (for a caller that already holds the text). */
+export function parseDockerfile(source: string): Instruction[] {
   const out: Instruction[] = [];
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const lines = source.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const start = i;
     let text = lines[i]!;

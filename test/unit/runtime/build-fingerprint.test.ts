@@ -1,15 +1,9 @@
 /** Which images a Dockerfile depends on by name: they are part of an unchanged build's fingerprint. */
 import { expect, it } from 'vitest';
 import { externalImages } from '../../../src/runtime/build-fingerprint.js';
+import { parseDockerfile } from '../../../src/spec/lints/dockerfile.js';
 
-const ins = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .map((l, i) => {
-      const [keyword, ...rest] = l.trim().split(/\s+/);
-      return { keyword: keyword!.toUpperCase(), args: rest.join(' '), line: i + 1 };
-    });
+const ins = (text: string) => parseDockerfile(text.trim());
 
 it('names FROM bases and COPY --from images, not the stages of the Dockerfile itself', () => {
   expect(
