@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { defineConfig } from 'vitest/config';
+
+// Every Docker object this run creates is labelled with this owner (rehearse reads REHEARSE_OWNER), so the
+// teardown's leftover check and sweep touch only this run's objects, never a developer's running app.
+process.env.REHEARSE_OWNER ??= `test-run-${randomBytes(4).toString('hex')}`;
 
 export default defineConfig({
   test: {
@@ -13,6 +18,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           pool: 'forks',
           globalSetup: ['test/setup/global-setup.ts'],
+          env: { REHEARSE_OWNER: process.env.REHEARSE_OWNER },
         },
       },
     ],

@@ -5,7 +5,7 @@
  */
 import type { ContainerCreateOptions } from 'dockerode';
 import type { Profile } from '../profile/profile.js';
-import { LABEL } from '../shared/labels.js';
+import { appLabels, LABEL } from '../shared/labels.js';
 import type { ComponentModel } from '../spec/model.js';
 
 export interface InstanceIdentity {
@@ -38,7 +38,7 @@ export function containerOptions(c: ComponentModel, profile: Profile, id: Instan
     Env: c.env.map((e) => `${e.key}=${e.value}`),
     ExposedPorts: exposed,
     Labels: {
-      [LABEL.app]: id.appId,
+      ...appLabels(id.appId),
       [LABEL.project]: id.project,
       [LABEL.component]: c.name,
       [LABEL.instance]: `${c.name}-${id.index}`,

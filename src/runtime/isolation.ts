@@ -8,7 +8,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { LABEL } from '../shared/labels.js';
+import { appLabels, LABEL } from '../shared/labels.js';
 import type { Engine } from './engine.js';
 import { demuxBuffer } from './logs.js';
 
@@ -76,7 +76,7 @@ export async function isolateSiblings(
       const helper = await docker.createContainer({
         Image: NETADMIN_IMAGE,
         Cmd: ['sh', '-c', script],
-        Labels: { [LABEL.app]: appId, [LABEL.kind]: 'helper' },
+        Labels: { ...appLabels(appId), [LABEL.kind]: 'helper' },
         HostConfig: { NetworkMode: `container:${id}`, CapAdd: ['NET_ADMIN', 'NET_RAW'], AutoRemove: false },
       });
       try {

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { Profile } from '../profile/profile.js';
 import { RehearseError } from '../shared/errors.js';
-import { LABEL } from '../shared/labels.js';
+import { appLabels, LABEL } from '../shared/labels.js';
 import type { AppModel, ComponentModel, JobKind } from '../spec/model.js';
 import { buildComponent } from './build.js';
 import { reapOrphans, removeApp, stopApp } from './cleanup.js';
@@ -70,7 +70,7 @@ export class AppRuntime {
         Name: this.network,
         Driver: 'bridge',
         Labels: {
-          [LABEL.app]: this.appId,
+          ...appLabels(this.appId),
           [LABEL.project]: this.project,
           [LABEL.session]: this.session,
           [LABEL.pid]: String(process.pid),

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import type { Ignore } from '@balena/dockerignore';
 import tar from 'tar-fs';
 import { RehearseError } from '../shared/errors.js';
-import { LABEL } from '../shared/labels.js';
+import { appLabels, LABEL } from '../shared/labels.js';
 import type { ComponentModel } from '../spec/model.js';
 import { buildComponent } from './build.js';
 import type { Engine } from './engine.js';
@@ -66,7 +66,7 @@ export async function buildStaticSite(
     const container = await docker.createContainer({
       name,
       Image: image,
-      Labels: { [LABEL.app]: appId, [LABEL.component]: c.name },
+      Labels: { ...appLabels(appId), [LABEL.component]: c.name },
     });
     try {
       await extract(docker, container.id, path.posix.resolve(workdir, site.outputDir ?? '.'), out, c);
@@ -82,7 +82,7 @@ export async function buildStaticSite(
     WorkingDir: workdir,
     Cmd: ['/bin/sh', '-c', c.buildCommand!],
     Env: c.buildEnv.map((e) => `${e.key}=${e.value}`),
-    Labels: { [LABEL.app]: appId, [LABEL.component]: c.name },
+    Labels: { ...appLabels(appId), [LABEL.component]: c.name },
   });
   try {
     const ignoreFile = path.join(context, '.dockerignore');

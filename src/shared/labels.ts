@@ -1,3 +1,5 @@
+import os from 'node:os';
+
 /**
  * Labels are rehearse's state store: every Docker object it creates carries them, so `down`, Ctrl-C and the
  * next `up` after a crash can find everything without any file on disk.
@@ -15,6 +17,8 @@ export const LABEL = {
   session: 'rehearse.session',
   /** pid of the process that owns the session, for orphan detection on the same host. */
   pid: 'rehearse.pid',
+  /** Who started it: `user@host`, or REHEARSE_OWNER when set (a test run scopes its cleanup to its own objects). */
+  owner: 'rehearse.owner',
   /** service | worker | job | static_site: what the object runs. */
   kind: 'rehearse.kind',
   /** Base images built offline from Debian packages carry this (scripts/base-images). */
@@ -22,3 +26,17 @@ export const LABEL = {
   /** On an app's image: the fingerprint of what it was built from; the same inputs again skip the build. */
   fingerprint: 'rehearse.fingerprint',
 } as const;
+
+/**
+ * The owner of what this process creates. On an engine shared by several users or machines, an object is only
+ * ever swept by its owner; REHEARSE_OWNER overrides it (a test run sets its own, so its teardown never touches a
+ * developer's running app).
+ */
+export function owner(): string {
+  return process.env.REHEARSE_OWNER || `${os.userInfo().username}@${os.hostname()}`;
+}
+
+/** The labels every object of an app carries, whatever else it adds. */
+export function appLabels(appId: string): Record<string, string> {
+  return { [LABEL.app]: appId, [LABEL.owner]: owner() };
+}

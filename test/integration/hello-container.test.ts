@@ -22,7 +22,7 @@ it('builds examples/hello and answers 200 on $PORT', async () => {
     Image: image,
     Env: web.env.map((e) => `${e.key}=${e.value}`),
     ExposedPorts: { '8080/tcp': {} },
-    Labels: { 'rehearse.app': 'test-wiring' },
+    Labels: { 'rehearse.app': 'test-wiring', 'rehearse.owner': process.env.REHEARSE_OWNER! },
     HostConfig: { PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
   });
   await container.start();

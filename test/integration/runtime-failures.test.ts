@@ -10,7 +10,10 @@ const docker = new Docker();
 const variant = (name: string) => path.join(ROOT, 'test/fixtures/runtime/variants', name, 'app.yaml');
 const leftovers = async (appId?: string) =>
   (
-    await docker.listContainers({ all: true, filters: { label: [appId ? `rehearse.app=${appId}` : 'rehearse.app'] } })
+    await docker.listContainers({
+      all: true,
+      filters: { label: [appId ? `rehearse.app=${appId}` : `rehearse.owner=${process.env.REHEARSE_OWNER}`] },
+    })
   ).filter((c) => !appId || c.Labels['rehearse.app'] === appId);
 
 it('a failing PRE_DEPLOY job stops up with its output, and leaves nothing', async () => {

@@ -39,11 +39,16 @@ it('serves examples/hello through the router under the read-only sandbox, then c
 });
 
 it('rejects an invalid spec with a typed error and starts nothing', async () => {
-  const before = await docker.listContainers({ all: true, filters: { label: ['rehearse.app'] } });
+  const before = await docker.listContainers({
+    all: true,
+    filters: { label: [`rehearse.owner=${process.env.REHEARSE_OWNER}`] },
+  });
   await expect(
     startApp({ spec: path.join(ROOT, '../shared/corpus/invalid/03-duplicate-names.yaml') }),
   ).rejects.toMatchObject({ code: 'SPEC_INVALID', location: { line: 11 } });
-  expect(await docker.listContainers({ all: true, filters: { label: ['rehearse.app'] } })).toHaveLength(before.length);
+  expect(
+    await docker.listContainers({ all: true, filters: { label: [`rehearse.owner=${process.env.REHEARSE_OWNER}`] } }),
+  ).toHaveLength(before.length);
 });
 
 it('a second start of the same project reuses the first image whole: no layer rebuilt, no tag per run', async () => {

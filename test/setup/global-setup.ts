@@ -1,13 +1,16 @@
 /**
  * Integration tests need a real engine and the base images; `npm test` ensures both before vitest starts
  * (scripts/docker-engine, scripts/base-images). Here we only refuse to run without them (never skip), and after
- * the run fail if any labelled container or network was left behind.
+ * the run fail if any container or network this run labelled was left behind. Only this run's objects (label
+ * rehearse.owner = REHEARSE_OWNER, set in vitest.config.ts) are checked and swept: a developer's `rehearse up`
+ * beside the tests, or another test run on the same engine, is never touched.
  */
 import Docker from 'dockerode';
 
 const docker = new Docker();
 
 export async function setup() {
+  if (!process.env.REHEARSE_OWNER) throw new Error('REHEARSE_OWNER is unset: vitest.config.ts names this run');
   try {
     await docker.ping();
   } catch {
@@ -25,8 +28,9 @@ export async function setup() {
 }
 
 export async function teardown() {
-  const containers = await docker.listContainers({ all: true, filters: { label: ['rehearse.app'] } });
-  const networks = await docker.listNetworks({ filters: { label: ['rehearse.app'] } });
+  const mine = { label: ['rehearse.app', `rehearse.owner=${process.env.REHEARSE_OWNER}`] };
+  const containers = await docker.listContainers({ all: true, filters: mine });
+  const networks = await docker.listNetworks({ filters: mine });
   if (containers.length || networks.length) {
     await Promise.all(
       containers.map((c) =>
