@@ -112,10 +112,12 @@ export class AppRuntime {
   }
 
   private async runOnce(job: ComponentModel): Promise<JobRun> {
+    // This run's own index: other runs (another SCHEDULED job) move the counter while this one awaits.
+    const index = ++this.runs;
     const run = await runJob(
       job,
       (c, i) => this.createAndStart(c, i),
-      ++this.runs,
+      index,
       this.profile.jobs.timeout_seconds,
       (i) =>
         this.docker
@@ -126,7 +128,7 @@ export class AppRuntime {
             () => undefined,
           ),
     );
-    const done = this.instances.findIndex((i) => i.component.name === job.name && i.index === this.runs);
+    const done = this.instances.findIndex((i) => i.component.name === job.name && i.index === index);
     if (done >= 0) {
       const [inst] = this.instances.splice(done, 1);
       await this.docker

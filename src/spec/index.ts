@@ -23,14 +23,18 @@ export type { SpecSource } from './source.js';
 /** Where users keep a spec, in the order rehearse looks. */
 export const SPEC_CANDIDATES = ['.do/app.yaml', '.do/app.yml', 'app.yaml', '.do/deploy.template.yaml'];
 
+/**
+ * The one resolver of `--spec` (and startApp's `spec`): a file, whatever its name; a folder, searched like the
+ * current one; nothing, the current folder.
+ */
 export function findSpec(cwd: string, explicit?: string): string {
   if (explicit) {
-    const file = path.resolve(cwd, explicit);
-    if (!existsSync(file) || !statSync(file).isFile())
-      throw new RehearseError('SPEC_NOT_FOUND', `no spec file at ${explicit}`, {
-        hint: 'check the path given to --spec',
+    const target = path.resolve(cwd, explicit);
+    if (!existsSync(target))
+      throw new RehearseError('SPEC_NOT_FOUND', `no spec file or folder at ${explicit}`, {
+        hint: 'pass --spec a spec file, or a folder holding .do/app.yaml',
       });
-    return file;
+    return statSync(target).isDirectory() ? findSpec(target) : target;
   }
   for (const c of SPEC_CANDIDATES) {
     const file = path.join(cwd, c);

@@ -6,7 +6,7 @@ import pc from 'picocolors';
 import { projectIdFor } from '../../app/app-id.js';
 import { startControl } from '../../app/control.js';
 import { parityReport } from '../../app/parity.js';
-import { specFileOf } from '../../app/project.js';
+import { specFileOf } from '../../app/load-model.js';
 import { costLines } from '../../app/reports.js';
 import { readSession, removeSession, sessionLog, writeSession } from '../../app/session.js';
 import { startApp } from '../../app/start-app.js';
@@ -79,6 +79,7 @@ Examples:
         ...(opts.host ? { host: opts.host } : {}),
         ...(opts.router ? { router: opts.router as 'buffering' } : {}),
         ...(opts.filesystem ? { filesystem: opts.filesystem as 'ephemeral' } : {}),
+        ...(opts.watch ? { watch: true } : {}),
         onEvent,
       });
       if (signals.requested) {
@@ -89,7 +90,7 @@ Examples:
       summary(app);
       // The first deploy of an install leaves a code cache of its own behind: see bin/rehearse.cjs.
       (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('rehearse.codeCache.deployed')]?.();
-      await serveUntilStopped(app, opts, onEvent, signals);
+      await serveUntilStopped(app, opts, signals);
     });
 }
 
@@ -191,9 +192,8 @@ function summary(app: RunningApp) {
   for (const l of parity.notEmulated) out(pc.yellow(`    ✘ ${l}`));
 }
 
-async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: AppEvent) => void, signals: Signals) {
+async function serveUntilStopped(app: RunningApp, opts: UpOptions, signals: Signals) {
   let stopping = false;
-  let watcher: { close(): Promise<void> } | undefined;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolveDone = r));
   const stop = () => {
@@ -203,7 +203,6 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: 
     }
     stopping = true;
     out(pc.dim('stopping (Ctrl-C again to kill)…'));
-    void watcher?.close();
     void app.stop().then(resolveDone, resolveDone);
   };
   signals.onStop = stop;
@@ -218,8 +217,6 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: 
     control: { port: control.port, token: control.token },
     started: new Date().toISOString(),
   });
-  // chokidar loads only when watching: startup time is part of every up.
-  if (opts.watch && !stopping) watcher = await (await import('../../app/watch.js')).watchApp(app, onEvent);
   out(pc.dim(opts.watch ? 'watching for changes; Ctrl-C to stop' : 'Ctrl-C to stop'));
   await done;
   control.close();
