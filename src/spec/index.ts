@@ -10,6 +10,7 @@ import { RehearseError } from '../shared/errors.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import type { AppModel } from './model.js';
 import { normalize } from './normalize.js';
+import { BUILT_LISTS } from './kinds.js';
 import { identifyNonSpec } from './not-a-spec.js';
 import { checkSchema } from './schema-check.js';
 import { checkSemantics } from './semantic.js';
@@ -159,7 +160,7 @@ function dropNulls(v: unknown): unknown {
 
 function checkFiles(source: SpecSource, spec: import('./schema.js').AppSpec, root: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const list of ['services', 'workers', 'jobs', 'static_sites'] as const) {
+  for (const [list] of BUILT_LISTS) {
     spec[list]?.forEach((c, i) => {
       const check = (key: 'dockerfile_path' | 'source_dir', isDir: boolean) => {
         const rel = c[key];
