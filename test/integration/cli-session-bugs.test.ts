@@ -2,6 +2,7 @@
  * Issue 11, point 5, through the published command against one running `up --watch --port 0`: bugs found by
  * reading the code, each pinned by the behaviour a user sees.
  */
+import Docker from 'dockerode';
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -118,4 +119,20 @@ describe('a closed stdout', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
   });
+});
+
+it('a closed stdout stops up the way Ctrl-C does, and removes what it started', async () => {
+  const dir = copyExample('hello');
+  const child = spawn(BIN, ['up', '--port', '0'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env },
+  });
+  child.stdout.destroy();
+  let err = '';
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  await new Promise((r) => child.on('exit', r));
+  expect(err).toBe('');
+  const left = await new Docker().listContainers({ all: true, filters: { label: [`rehearse.pid=${child.pid}`] } });
+  expect(left).toEqual([]);
 });
