@@ -143,8 +143,11 @@ export class AppRuntime {
   async startScheduler(): Promise<void> {
     const scheduled = this.model.components.filter((c) => c.kind === 'job' && c.jobKind === 'SCHEDULED');
     if (scheduled.length)
-      this.scheduler = await Scheduler.start(scheduled, async (job) =>
-        this.events.job?.({ ...(await this.runOnce(job)), kind: 'SCHEDULED' }),
+      this.scheduler = await Scheduler.start(
+        scheduled,
+        async (job) => this.events.job?.({ ...(await this.runOnce(job)), kind: 'SCHEDULED' }),
+        (job, err) =>
+          this.events.notice?.(job.name, `a SCHEDULED run of ${job.name} failed to run: ${(err as Error).message}`),
       );
   }
 
