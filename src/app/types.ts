@@ -39,6 +39,8 @@ export type AppEvent =
   | { type: 'job'; kind: string; job: string; code: number }
   | { type: 'watch'; ok: boolean; message: string }
   | { type: 'notice'; component: string; message: string }
+  /** An error rehearse tolerated and worked around; the CLI shows it under --verbose. */
+  | { type: 'trace'; message: string }
   | { type: 'access'; entry: AccessLogEntry };
 
 export interface ExecResult {

@@ -17,6 +17,8 @@ export interface InstanceEvents {
   state?(inst: Instance): void;
   crash?(d: Diagnosis): void;
   notice?(component: string, message: string): void;
+  /** An error rehearse tolerated (a probe that could not run, a read that failed), for --verbose. */
+  trace?(message: string): void;
 }
 
 const BACKOFF_MAX_MS = 30_000;
@@ -92,7 +94,13 @@ export class Instance {
     const health = this.component.health;
     if (health && this.url) {
       await waitUntilLive(
-        { docker: this.docker, containerId: this.containerId, component: this.name, url: this.url },
+        {
+          docker: this.docker,
+          containerId: this.containerId,
+          component: this.name,
+          url: this.url,
+          trace: (m) => this.events.trace?.(m),
+        },
         {
           health,
           exited: this.exited,

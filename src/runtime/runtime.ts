@@ -25,6 +25,7 @@ export interface RuntimeEvents {
   crash?(d: Diagnosis): void;
   job?(run: JobRun & { kind: JobKind }): void;
   notice?(component: string, message: string): void;
+  trace?(message: string): void;
 }
 
 export class AppRuntime {

@@ -67,7 +67,7 @@ Examples:
         process.stderr.write(
           pc.yellow(`warning: --host ${opts.host} exposes the router (and your app) beyond this machine\n`),
         );
-      const onEvent = renderEvents();
+      const onEvent = renderEvents(program.opts().verbose === true);
       // Signals first, and one handler for the whole run: a Ctrl-C that lands while the app starts must still stop
       // it, and swapping listeners would open a moment where the default action kills the process.
       const signals = installSignals();
@@ -87,8 +87,6 @@ Examples:
         process.exit(130);
       }
       summary(app);
-      // The first deploy of an install leaves a code cache of its own behind: see bin/rehearse.cjs.
-      (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('rehearse.codeCache.deployed')]?.();
       await serveUntilStopped(app, opts, onEvent, signals);
     });
 }
@@ -112,7 +110,7 @@ function installSignals(): Signals {
   return state;
 }
 
-function renderEvents() {
+function renderEvents(verbose: boolean) {
   const prefix = new Prefixer();
   return (e: AppEvent) => {
     switch (e.type) {
@@ -143,6 +141,9 @@ function renderEvents() {
         break;
       case 'notice':
         out(prefix.line(e.component, pc.yellow(`note: ${e.message}`)));
+        break;
+      case 'trace':
+        if (verbose) out(prefix.line('rehearse', pc.dim(e.message)));
         break;
       case 'watch':
         out(prefix.line('watch', e.ok ? pc.green(e.message) : pc.red(e.message)));
@@ -240,7 +241,17 @@ async function detach(opts: UpOptions) {
   const log = sessionLog(project);
   mkdirSync(path.dirname(log), { recursive: true });
   const fd = openSync(log, 'w');
-  const args = [path.resolve(process.argv[1]!), 'up', '--spec', file, '--platform', opts.platform, '--port', opts.port];
+  const args = [
+    path.resolve(process.argv[1]!),
+    ...(process.argv.includes('--verbose') ? ['--verbose'] : []),
+    'up',
+    '--spec',
+    file,
+    '--platform',
+    opts.platform,
+    '--port',
+    opts.port,
+  ];
   for (const k of ['host', 'router', 'filesystem'] as const) if (opts[k]) args.push(`--${k}`, opts[k]);
   if (opts.watch) args.push('--watch');
   const child = spawn(process.execPath, args, {
