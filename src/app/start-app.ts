@@ -53,7 +53,11 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const o = options.overrides ?? {};
   const profile = {
     ...base,
-    filesystem: { ...base.filesystem, ...(options.filesystem ? { mode: options.filesystem } : {}) },
+    filesystem: {
+      ...base.filesystem,
+      ...o.filesystem,
+      ...(options.filesystem ? { mode: options.filesystem } : {}),
+    },
     router: { ...base.router, ...o.router },
     health: { ...base.health, ...o.health },
     termination: { ...base.termination, ...o.termination },

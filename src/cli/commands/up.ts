@@ -39,7 +39,10 @@ export function upCommand(program: Command) {
     .option('--port <n>', 'router port on 127.0.0.1', '8080')
     .option('--host <address>', 'router address (default 127.0.0.1; anything else exposes the app to your network)')
     .option('--router <mode>', "buffering or streaming (default: the profile's)")
-    .option('--filesystem <mode>', 'read-only (only /dev/shm writable) or ephemeral (writable, wiped by a new up)')
+    .option(
+      '--filesystem <mode>',
+      "ephemeral (production's disk: writable, wiped on restart; the default) or read-only (strict: only /dev/shm)",
+    )
     .option('-w, --watch', 'rebuild a component when its source changes and roll it out with no failed request')
     .option('-d, --detach', 'keep running in the background; use ps, logs, exec, restart and down from any terminal')
     .addHelpText(
