@@ -12,6 +12,7 @@ import type { AppModel } from './model.js';
 import { normalize } from './normalize.js';
 import { identifyNonSpec } from './not-a-spec.js';
 import { checkSchema } from './schema-check.js';
+import { inRepo } from './repo-path.js';
 import { checkSemantics } from './semantic.js';
 import { locate, parseSource, type SpecSource } from './source.js';
 import { runLints } from './lints/index.js';
@@ -160,7 +161,7 @@ function checkFiles(source: SpecSource, spec: import('./schema.js').AppSpec, roo
       const check = (key: 'dockerfile_path' | 'source_dir', isDir: boolean) => {
         const rel = c[key];
         if (rel === undefined) return;
-        const abs = path.resolve(root, rel);
+        const abs = inRepo(root, rel);
         const ok = existsSync(abs) && statSync(abs).isDirectory() === isDir;
         if (!ok)
           out.push({

@@ -9,6 +9,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { AppModel, BuildRecipe, ComponentKind, ComponentModel, CorsModel, EnvEntry, RouteModel } from './model.js';
 import type { AppSpec, EnvVarSpec, HealthCheckSpec } from './schema.js';
 import { locate, pathString, type PathItem, type SpecSource } from './source.js';
+import { inRepo } from './repo-path.js';
 import type { z } from 'zod';
 import type { Cors, ImageSource } from './schema.js';
 
@@ -214,9 +215,9 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
 function buildRecipe(raw: Raw, root: string): BuildRecipe {
   const image = raw.image as z.output<typeof ImageSource> | undefined;
   if (image) return { kind: 'image', image: imageRef(image) };
-  const context = path.resolve(root, (raw.source_dir as string | undefined) ?? '.');
+  const context = inRepo(root, raw.source_dir as string | undefined);
   const dockerfile = raw.dockerfile_path as string | undefined;
-  if (dockerfile) return { kind: 'dockerfile', context, dockerfile: path.resolve(root, dockerfile), args: {} };
+  if (dockerfile) return { kind: 'dockerfile', context, dockerfile: inRepo(root, dockerfile), args: {} };
   return {
     kind: 'buildpack',
     context,
