@@ -30,6 +30,11 @@ export interface StartOptions {
   exclusive?: boolean;
   /** Values for SECRETs and EV[...] envs; they win over `.env` and the process environment. */
   env?: Record<string, string>;
+  /**
+   * Rebuild and roll out a component when a file of its source changes, and apply spec edits (reloaded with these
+   * same options) to the components they change; stop() ends the watching. The CLI's `up --watch`. Default false.
+   */
+  watch?: boolean;
   /** Progress, logs and diagnoses, for the CLI to render. The library itself prints nothing. */
   onEvent?: (e: AppEvent) => void;
 }

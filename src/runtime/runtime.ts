@@ -113,10 +113,12 @@ export class AppRuntime {
   }
 
   private async runOnce(job: ComponentModel): Promise<JobRun> {
+    // This run's own index: other runs (another SCHEDULED job) move the counter while this one awaits.
+    const index = ++this.runs;
     const run = await runJob(
       job,
       (c, i) => this.createAndStart(c, i),
-      ++this.runs,
+      index,
       this.profile.jobs.timeout_seconds,
       (i) =>
         this.docker
@@ -127,7 +129,7 @@ export class AppRuntime {
             () => undefined,
           ),
     );
-    const done = this.instances.findIndex((i) => i.component.name === job.name && i.index === this.runs);
+    const done = this.instances.findIndex((i) => i.component.name === job.name && i.index === index);
     if (done >= 0) {
       const [inst] = this.instances.splice(done, 1);
       await this.docker
@@ -142,8 +144,11 @@ export class AppRuntime {
   async startScheduler(): Promise<void> {
     const scheduled = this.model.components.filter((c) => c.kind === 'job' && c.jobKind === 'SCHEDULED');
     if (scheduled.length)
-      this.scheduler = await Scheduler.start(scheduled, async (job) =>
-        this.events.job?.({ ...(await this.runOnce(job)), kind: 'SCHEDULED' }),
+      this.scheduler = await Scheduler.start(
+        scheduled,
+        async (job) => this.events.job?.({ ...(await this.runOnce(job)), kind: 'SCHEDULED' }),
+        (job, err) =>
+          this.events.notice?.(job.name, `a SCHEDULED run of ${job.name} failed to run: ${(err as Error).message}`),
       );
   }
 

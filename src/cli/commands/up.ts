@@ -6,7 +6,7 @@ import pc from 'picocolors';
 import { projectIdFor } from '../../app/app-id.js';
 import { startControl } from '../../app/control.js';
 import { parityReport } from '../../app/parity.js';
-import { specFileOf } from '../../app/project.js';
+import { specFileOf } from '../../app/load-model.js';
 import { costLines } from '../../app/reports.js';
 import { readSession, removeSession, sessionLog, writeSession } from '../../app/session.js';
 import { startApp } from '../../app/start-app.js';
@@ -82,6 +82,7 @@ Examples:
         ...(opts.host ? { host: opts.host } : {}),
         ...(opts.router ? { router: opts.router as 'buffering' } : {}),
         ...(opts.filesystem ? { filesystem: opts.filesystem as 'ephemeral' } : {}),
+        ...(opts.watch ? { watch: true } : {}),
         onEvent,
       });
       if (signals.requested) {
@@ -90,7 +91,7 @@ Examples:
         process.exit(130);
       }
       summary(app);
-      await serveUntilStopped(app, opts, onEvent, signals);
+      await serveUntilStopped(app, opts, signals);
     });
 }
 
@@ -195,9 +196,8 @@ function summary(app: RunningApp) {
   for (const l of parity.notEmulated) out(pc.yellow(`    ✘ ${l}`));
 }
 
-async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: AppEvent) => void, signals: Signals) {
+async function serveUntilStopped(app: RunningApp, opts: UpOptions, signals: Signals) {
   let stopping = false;
-  let watcher: { close(): Promise<void> } | undefined;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolveDone = r));
   const stop = () => {
@@ -207,7 +207,6 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: 
     }
     stopping = true;
     out(pc.dim('stopping (Ctrl-C again to kill)…'));
-    void watcher?.close();
     void app.stop().then(resolveDone, resolveDone);
   };
   signals.onStop = stop;
@@ -222,8 +221,6 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: 
     control: { port: control.port, token: control.token },
     started: new Date().toISOString(),
   });
-  // chokidar loads only when watching: startup time is part of every up.
-  if (opts.watch && !stopping) watcher = await (await import('../../app/watch.js')).watchApp(app, onEvent);
   out(pc.dim(opts.watch ? 'watching for changes; Ctrl-C to stop' : 'Ctrl-C to stop'));
   await done;
   control.close();
