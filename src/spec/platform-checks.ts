@@ -5,7 +5,7 @@
 import type { Profile } from '../profile/profile.js';
 import type { Severity } from './diagnostics.js';
 import type { AppSpec } from './schema.js';
-import { COMPONENT_WORD } from './schema-messages.js';
+import { COMPONENT_WORD } from './kinds.js';
 import { describeSize, nearestSize, readSlug } from './sizes.js';
 import type { PathItem } from './source.js';
 

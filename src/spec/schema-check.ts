@@ -6,13 +6,13 @@ import type { z } from 'zod';
 import { nearest, type Diagnostic } from './diagnostics.js';
 import { AppSpecSchema, type AppSpec } from './schema.js';
 import {
-  COMPONENT_WORD,
   isObject,
   listAsMapping,
   misplacedTopLevelKey,
   nameHint,
   unquotedScalar,
   valueAt,
+  wordOf,
 } from './schema-messages.js';
 import { locate, pathString, type PathItem, type SpecSource } from './source.js';
 
@@ -127,7 +127,7 @@ export function checkSchema(source: SpecSource, data: unknown): { spec?: AppSpec
       case 'invalid_type': {
         if (found === undefined) {
           const parent = path.slice(0, -1);
-          const kind = COMPONENT_WORD[String(parent.at(-2) ?? '')];
+          const kind = wordOf(String(parent.at(-2) ?? ''));
           diagnostics.push({
             ...at(parent),
             path: pathString(path),
@@ -136,7 +136,7 @@ export function checkSchema(source: SpecSource, data: unknown): { spec?: AppSpec
             message: kind && field === 'name' ? `every ${kind} needs a name` : `"${field}" is required here`,
             hint: `add "${field}:" to this mapping`,
           });
-        } else if (issue.expected === 'array' && path.length === 1 && COMPONENT_WORD[field] && isObject(found)) {
+        } else if (issue.expected === 'array' && path.length === 1 && wordOf(field) && isObject(found)) {
           diagnostics.push(listAsMapping(source, field, found));
         } else if (issue.expected === 'string' && (typeof found === 'number' || typeof found === 'boolean')) {
           diagnostics.push(unquotedScalar(source, path, field, found));

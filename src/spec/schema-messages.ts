@@ -3,18 +3,14 @@
  * where a misplaced key belongs, what a list written as a mapping should look like, a valid name to try.
  */
 import type { Diagnostic } from './diagnostics.js';
+import { COMPONENT_WORD } from './kinds.js';
 import { NAME_PATTERN } from './schema.js';
 import { locate, nodeAt, pathString, type PathItem, type SpecSource } from './source.js';
 import { plainText } from './yaml11.js';
 
-export const COMPONENT_WORD: Record<string, string> = {
-  services: 'service',
-  workers: 'worker',
-  jobs: 'job',
-  static_sites: 'static site',
-  functions: 'functions component',
-  databases: 'database',
-};
+/** The word for an entry of a spec list ("service" for services), or undefined for any other key. */
+export const wordOf = (list: string): string | undefined =>
+  (COMPONENT_WORD as Record<string, string | undefined>)[list];
 
 export function valueAt(data: unknown, path: readonly PathItem[]): unknown {
   let v: unknown = data;
@@ -74,7 +70,7 @@ export const isObject = (v: unknown): v is Record<string, unknown> =>
 
 /** `services:` written as a mapping: an App Platform spec with one mistake, not some other kind of file. */
 export function listAsMapping(source: SpecSource, field: string, found: Record<string, unknown>): Diagnostic {
-  const word = COMPONENT_WORD[field]!;
+  const word = wordOf(field)!;
   const first = Object.keys(found)[0];
   return {
     file: source.file,
@@ -92,7 +88,7 @@ export function listAsMapping(source: SpecSource, field: string, found: Record<s
 
 /** A key of the app itself (`jobs:`, `domains:`) indented into a component or another mapping. */
 export function misplacedTopLevelKey(source: SpecSource, path: PathItem[], key: string, data: unknown): Diagnostic {
-  const kind = COMPONENT_WORD[String(path[0])];
+  const kind = wordOf(String(path[0]));
   const name = valueAt(data, [...path, 'name']);
   const where = kind && path.length === 2 && typeof name === 'string' ? `${kind} "${name}"` : pathString(path);
   return {

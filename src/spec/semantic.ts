@@ -6,13 +6,11 @@
 import type { Profile } from '../profile/profile.js';
 import { nearest, type Diagnostic } from './diagnostics.js';
 import { checkPlatform, type Emit } from './platform-checks.js';
-import { COMPONENT_WORD } from './schema-messages.js';
+import { COMPONENT_LISTS, COMPONENT_WORD as WORD } from './kinds.js';
 import { APP_BINDABLES, COMPONENT_BINDABLES, DATABASE_BINDABLES, references } from './bindables.js';
 import type { AppSpec } from './schema.js';
 import { locate, pathString, type PathItem, type SpecSource } from './source.js';
 
-export const COMPONENT_LISTS = ['services', 'workers', 'jobs', 'static_sites', 'functions', 'databases'] as const;
-const WORD = COMPONENT_WORD as Record<(typeof COMPONENT_LISTS)[number], string>;
 const SOURCES = ['git', 'github', 'gitlab', 'bitbucket', 'image'] as const;
 
 export function checkSemantics(source: SpecSource, spec: AppSpec, profile: Profile): Diagnostic[] {
