@@ -102,7 +102,8 @@ export function checkSchema(source: SpecSource, data: unknown): { spec?: AppSpec
     switch (issue.code) {
       case 'unrecognized_keys': {
         const known = knownKeysAt(path);
-        const topLevel = path.length > 0 ? knownKeysAt([]) : [];
+        // Keys of the app's own sections; not `name`, `envs` or `alerts`, which components have too.
+        const topLevel = path.length > 0 ? knownKeysAt([]).filter((k) => !['name', 'envs', 'alerts'].includes(k)) : [];
         for (const key of issue.keys) {
           if (topLevel.includes(key)) {
             diagnostics.push(misplacedTopLevelKey(source, path, key, data));

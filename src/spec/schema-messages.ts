@@ -54,14 +54,18 @@ export function unquotedScalar(
     typeof found === 'boolean' && written !== String(found) ? "the platform's parser (YAML 1.1) reads" : 'YAML reads';
   const changed =
     String(found) !== written ? `; DigitalOcean's deploy action would pass "${String(found)}" instead` : '';
+  // A list item (`allow_methods: [GET, ON]`) is named by its list.
+  const item = typeof path.at(-1) === 'number';
+  const name = item ? `each item of ${String(path.at(-2))}` : field;
+  const quoted = item ? `- "${written}"` : `${field}: "${written}"`;
   return {
     file: source.file,
     ...locate(source, path),
     path: pathString(path),
     severity: 'error',
     code: 'wrong-type',
-    message: `${field} must be a string, but ${reader} ${written} as ${reading}: doctl refuses it (godo types ${field} as a string)${changed}`,
-    hint: field === 'max_age' ? 'write a duration in quotes, e.g. max_age: "24h"' : `quote it: ${field}: "${written}"`,
+    message: `${name} must be a string, but ${reader} ${written} as ${reading}: doctl refuses it (godo types it as a string)${changed}`,
+    hint: field === 'max_age' ? 'write a duration in quotes, e.g. max_age: "24h"' : `quote it: ${quoted}`,
   };
 }
 

@@ -56,6 +56,13 @@ describe('scalars typed as godo types them', () => {
     expect(cors[0]!.hint).toMatch(/duration in quotes/);
   });
 
+  it('a list item is named by its list', () => {
+    const [d] = only(web('    cors: {allow_methods: [GET, ON]}\n'), 'wrong-type');
+    expect(at(d)).toEqual(['error', 5]);
+    expect(d!.message).toMatch(/^each item of allow_methods must be a string, but .* reads ON as the boolean true/);
+    expect(d!.hint).toBe('quote it: - "ON"');
+  });
+
   it('a boolean field written yes/on is true to the platform, as YAML 1.1 reads it', () => {
     const r = load(
       `name: app\nservices:\n  - name: web\n    github: {repo: a/b, branch: main, deploy_on_push: yes}\n    routes: [{path: /, preserve_path_prefix: on}]\n`,
@@ -131,6 +138,9 @@ describe('messages that say what is wrong', () => {
       'unknown key "jobs" in service "web": "jobs" belongs at the top level of the spec, as the app\'s jobs:',
     );
     expect(d!.message + d!.hint).not.toMatch(/did you mean/);
+    // A key components have too is not sent to the top level.
+    const [name] = only(web('    gitlab: {repo: a/b, name: x}\n'), 'unknown-key');
+    expect(name!.message).toBe('unknown key "name"');
   });
 
   it('a duplicate key is named, with its first line, and checking goes on', () => {
