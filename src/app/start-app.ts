@@ -48,7 +48,11 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const o = options.overrides ?? {};
   const profile = {
     ...base,
-    filesystem: { ...base.filesystem, ...(options.filesystem ? { mode: options.filesystem } : {}) },
+    filesystem: {
+      ...base.filesystem,
+      ...o.filesystem,
+      ...(options.filesystem ? { mode: options.filesystem } : {}),
+    },
     router: { ...base.router, ...o.router },
     health: { ...base.health, ...o.health },
     termination: { ...base.termination, ...o.termination },
@@ -117,7 +121,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       const inst = runtime.allInstances().find((i) => i.name === instance);
       if (!inst) return undefined;
       if (inst.state === 'crashed' && inst.lastDiagnosis) return inst.lastDiagnosis.summary;
-      const ls = await listeners(docker, inst.containerId);
+      const ls = await listeners(docker, inst.containerId, (message) => emit({ type: 'trace', message }));
       const port = model.components.find((c) => c.name === component)?.httpPort;
       return ls && port ? explainListeners(instance, port, ls) : undefined;
     },
@@ -131,6 +135,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     crash: (diagnosis) => emit({ type: 'crash', diagnosis, text: renderDiagnosis(diagnosis) }),
     job: (run) => emit({ type: 'job', kind: run.kind, job: run.job, code: run.code }),
     notice: (component, message) => emit({ type: 'notice', component, message }),
+    trace: (message) => emit({ type: 'trace', message }),
     // The router only sends traffic to live instances; while none is, its 503 page says why.
     state: (inst) => {
       const c = inst.component;

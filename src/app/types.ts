@@ -15,8 +15,12 @@ export interface StartOptions {
     router?: Partial<Profile['router']>;
     health?: Partial<Profile['health']>;
     termination?: Partial<Profile['termination']>;
+    filesystem?: Partial<Pick<Profile['filesystem'], 'ephemeral_limit_mib'>>;
   };
-  /** Filesystem mode. Default: the profile's (digitalocean: read-only). */
+  /**
+   * Filesystem mode. Default: the profile's (digitalocean: ephemeral, production's writable disk, wiped on restart
+   * and capped). read-only is a strict mode: only /dev/shm is writable.
+   */
   filesystem?: 'read-only' | 'ephemeral';
   /** Router port. Default 0: any free port, so parallel test files never collide. */
   port?: number;
@@ -44,6 +48,8 @@ export type AppEvent =
   | { type: 'job'; kind: string; job: string; code: number }
   | { type: 'watch'; ok: boolean; message: string }
   | { type: 'notice'; component: string; message: string }
+  /** An error rehearse tolerated and worked around; the CLI shows it under --verbose. */
+  | { type: 'trace'; message: string }
   | { type: 'access'; entry: AccessLogEntry };
 
 export interface ExecResult {

@@ -33,7 +33,7 @@ downCommand(program);
 sessionCommands(program);
 reportCommands(program);
 
-// No top-level await: the bundled CLI is a CommonJS script, so V8 can cache its compiled code (bin/rehearse.cjs).
+// No top-level await: the bundled CLI is a CommonJS script (scripts/bundle-cli.mjs).
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     // --help and --version end here too; they are not failures.

@@ -25,6 +25,7 @@ export interface RuntimeEvents {
   crash?(d: Diagnosis): void;
   job?(run: JobRun & { kind: JobKind }): void;
   notice?(component: string, message: string): void;
+  trace?(message: string): void;
 }
 
 export class AppRuntime {
@@ -235,18 +236,32 @@ export class AppRuntime {
       throw new RehearseError('BUILD_FAILED', `image ${image} of "${c.name}" is not in the local engine`, {
         hint: `pull or build it first ("docker pull ${image}"); rehearse never pulls on its own`,
       });
-    const container = await this.docker.createContainer(
-      containerOptions(c, this.profile, {
-        appId: this.appId,
-        project: this.project,
-        session: this.session,
-        network: this.network,
-        image,
-        index,
-        generation,
-      }),
-    );
-    const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask);
+    const config = c.runCommand
+      ? undefined
+      : await this.docker
+          .getImage(image)
+          .inspect()
+          .then(
+            (i) => i.Config,
+            (err: Error) => void this.events.trace?.(`reading the command of ${image}: ${err.message}`),
+          );
+    const options = containerOptions(c, this.profile, {
+      imageCommand: [...(config?.Entrypoint ?? []), ...(config?.Cmd ?? [])],
+      appId: this.appId,
+      project: this.project,
+      session: this.session,
+      network: this.network,
+      image,
+      index,
+      generation,
+    });
+    const container = await this.docker.createContainer(options);
+    // A restart is a new container from the same options: the platform restarts an instance with a fresh disk.
+    const recreate = async (old: string) => {
+      await this.docker.getContainer(old).remove({ force: true });
+      return (await this.docker.createContainer(options)).id;
+    };
+    const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask, recreate);
     this.instances.push(inst);
     await inst.start();
     return inst;
