@@ -7,6 +7,7 @@ import type { Profile } from '../profile/profile.js';
 import type { ComponentModel } from '../spec/model.js';
 import { diagnose, noticeFor, type Diagnosis } from './diagnose.js';
 import type { Engine } from './engine.js';
+import { watchSilence } from './diagnoses/python-buffered.js';
 import { followLogs, LogTail } from './logs.js';
 import { waitUntilLive } from './readiness.js';
 
@@ -37,6 +38,9 @@ export class Instance {
   private noticed = false;
   private backoffMs = 1000;
   private timer?: NodeJS.Timeout;
+  /** Lines of output seen, and the watch for a silent Python process (catalog class 1). */
+  private lines = 0;
+  private silence?: () => void;
 
   constructor(
     private readonly docker: Engine,
@@ -62,6 +66,7 @@ export class Instance {
     // Following the output and reading the published port are independent round trips: both at once.
     const logs = followLogs(this.docker, this.containerId, since, (line, stream) => {
       const masked = this.mask(line);
+      this.lines++;
       this.tail.push(masked);
       this.events.log?.(this.name, masked, stream);
       if (!this.noticed) {
@@ -103,6 +108,18 @@ export class Instance {
       );
     }
     this.setState('live');
+    if (!this.noticed && this.lines === 0 && !this.silence)
+      this.silence = watchSilence(
+        this.docker,
+        this.containerId,
+        this.name,
+        () => this.lines,
+        (m) => {
+          if (this.noticed || this.stopping) return;
+          this.noticed = true;
+          this.events.notice?.(this.component.name, m);
+        },
+      );
   }
 
   /** The diagnosis of a run that ended, from the engine's record and the last log lines; kept in history. */
@@ -164,6 +181,7 @@ export class Instance {
   stop() {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
+    this.silence?.();
     this.setState('stopped');
   }
 
