@@ -3,7 +3,7 @@
  * app alone. Numbered 14 + the class's number in the issue, after the first volume's 1-14.
  */
 import type { AppEvent } from '../../src/app/index.js';
-import { eventually, withApp, type CatalogCase } from './cases.js';
+import { answers, deployFails, eventually, withApp, type CatalogCase } from './cases.js';
 
 const notices = (events: AppEvent[]) =>
   events.filter((e): e is Extract<AppEvent, { type: 'notice' }> => e.type === 'notice');
@@ -28,5 +28,14 @@ export const VOLUME_2: CatalogCase[] = [
         await sleep(6_000); // past the silence window: no notice may come
         return served !== undefined && notices(events).length === 0;
       }),
+  },
+  {
+    id: 'arm64-image',
+    n: 22,
+    title: 'an image built for arm64 on amd64 production: exec format error',
+    expect:
+      /cannot start: \/bin\/busybox is built for arm64 \(aarch64\), and production runs linux\/amd64 .*failed to load \/bin\/busybox: exec format error.*--platform linux\/amd64/,
+    reproduce: deployFails,
+    fixed: (s, o) => answers(s, o, '/healthz'),
   },
 ];

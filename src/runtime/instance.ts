@@ -4,9 +4,11 @@
  * an instance has run a minute), the way the platform restarts a crashed container.
  */
 import type { Profile } from '../profile/profile.js';
+import { RehearseError } from '../shared/errors.js';
 import type { ComponentModel } from '../spec/model.js';
 import { diagnose, noticeFor, type Diagnosis } from './diagnose.js';
 import type { Engine } from './engine.js';
+import { foreignArchSummary } from './diagnoses/foreign-arch.js';
 import { watchSilence } from './diagnoses/python-buffered.js';
 import { followLogs, LogTail } from './logs.js';
 import { waitUntilLive } from './readiness.js';
@@ -95,6 +97,14 @@ export class Instance {
   /** Waits until the instance passes its health check (services) or is merely running (workers). */
   async waitLive(signal?: AbortSignal): Promise<void> {
     const health = this.component.health;
+    if (health && !this.url && this.component.httpPort !== undefined) {
+      // No published port: the container had already exited when it was inspected (an exec that fails at once).
+      const code = await this.exited;
+      throw new RehearseError('HEALTH_FAILED', await this.explainExit(code), {
+        details: this.tail.last(30).join('\n'),
+        hint: 'its last log lines, in the details, show why it stopped',
+      });
+    }
     if (health && this.url) {
       await waitUntilLive(
         { docker: this.docker, containerId: this.containerId, component: this.name, url: this.url },
@@ -136,6 +146,8 @@ export class Instance {
       finishedAt: info.State.FinishedAt,
     };
     const d = diagnose(this.component, this.name, end, this.tail.last(30), this.profile);
+    // A program built for another CPU: the engine's file says which (catalog class 8).
+    d.summary = (await foreignArchSummary(this.docker, this.containerId, this.name, d.logTail)) ?? d.summary;
     this.lastDiagnosis = d;
     this.history.push(d);
     return d;
