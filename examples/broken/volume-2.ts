@@ -2,12 +2,52 @@
  * The failure catalog, second volume (issue 18): classes that come from the platform's shape rather than from the
  * app alone. Numbered 14 + the class's number in the issue, after the first volume's 1-14.
  */
-import type { AppEvent } from '../../src/app/index.js';
-import { answers, deployFails, eventually, withApp, type CatalogCase } from './cases.js';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startApp, type AppEvent, type StartOptions } from '../../src/app/index.js';
+import { answers, deployFails, eventually, withApp, type CatalogCase, type Outcome } from './cases.js';
 
 const notices = (events: AppEvent[]) =>
   events.filter((e): e is Extract<AppEvent, { type: 'notice' }> => e.type === 'notice');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A case's folder as a fresh git repository with everything committed, then changed on disk by `edit` the way the
+ * developer's working folder differs from what they pushed; the repository is removed afterwards.
+ */
+async function inGitRepo<T>(spec: string, edit: (dir: string) => void, fn: (spec: string) => Promise<T>): Promise<T> {
+  const src = path.dirname(path.dirname(spec));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rehearse-catalog-git-'));
+  try {
+    cpSync(src, dir, { recursive: true, filter: (f) => path.relative(src, f) !== 'fixed' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=catalog', '-c', 'user.email=catalog@localhost', ...args], {
+        cwd: dir,
+        stdio: 'ignore',
+      });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'what was pushed');
+    edit(dir);
+    return await fn(path.join(dir, '.do/app.yaml'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts an app that should fail its deploy; the symptom is a failed deploy, the diagnosis the first notice. */
+async function failsWithNotice(spec: string, o: Partial<StartOptions>, about: RegExp): Promise<Outcome> {
+  const events: AppEvent[] = [];
+  try {
+    await (await startApp({ spec, ...o, onEvent: (e) => events.push(e) })).stop();
+    return { symptom: false, diagnosis: notices(events).find((n) => about.test(n.message))?.message ?? '' };
+  } catch (err) {
+    const notice = notices(events).find((n) => about.test(n.message));
+    return { symptom: (err as { code?: string }).code === 'HEALTH_FAILED', diagnosis: notice?.message ?? '' };
+  }
+}
 
 export const VOLUME_2: CatalogCase[] = [
   {
@@ -37,5 +77,33 @@ export const VOLUME_2: CatalogCase[] = [
       /cannot start: \/bin\/busybox is built for arm64 \(aarch64\), and production runs linux\/amd64 .*failed to load \/bin\/busybox: exec format error.*--platform linux\/amd64/,
     reproduce: deployFails,
     fixed: (s, o) => answers(s, o, '/healthz'),
+  },
+  {
+    id: 'git-tree',
+    n: 23,
+    title: 'the build sees the committed tree: a gitignored file and a case-only rename are missing',
+    expect:
+      /web's build left out 2 files of its folder that git would not ship, as production builds from the committed tree: .*config\/settings\.json \(gitignored\).*public\/logo\.svg \(git has public\/Logo\.svg: a case-only rename.*git mv/s,
+    reproduce: (s, o) =>
+      inGitRepo(
+        s,
+        (dir) => {
+          // The developer's local settings, and a rename done on a Mac, where neither the disk nor git see case.
+          mkdirSync(path.join(dir, 'config'));
+          writeFileSync(path.join(dir, 'config/settings.json'), '{ "currency": "EUR" }\n');
+          renameSync(path.join(dir, 'public/Logo.svg'), path.join(dir, 'public/logo.svg'));
+        },
+        (spec) => failsWithNotice(spec, o, /git would not ship/),
+      ),
+    fixed: (s, o) =>
+      inGitRepo(
+        s,
+        () => undefined,
+        (spec) =>
+          withApp(spec, o, async (app, events) => {
+            const logo = await fetch(`${app.routerUrl}/logo.svg`);
+            return logo.status === 200 && notices(events).length === 0;
+          }),
+      ),
   },
 ];

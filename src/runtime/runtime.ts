@@ -98,6 +98,7 @@ export class AppRuntime {
       timeoutSeconds: this.profile.build.timeout_seconds,
       onLine: (l) => this.events.buildLine?.(c.name, this.mask(l)),
       mask: this.mask,
+      onNotice: (m) => this.events.notice?.(c.name, m),
     });
     this.images.set(c.name, image);
   }
