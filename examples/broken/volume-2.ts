@@ -6,11 +6,15 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Docker from 'dockerode';
 import { startApp, type AppEvent, type StartOptions } from '../../src/app/index.js';
+import { imageTag } from '../../src/runtime/build.js';
 import { answers, deployFails, eventually, withApp, type CatalogCase, type Outcome } from './cases.js';
 
 const notices = (events: AppEvent[]) =>
   events.filter((e): e is Extract<AppEvent, { type: 'notice' }> => e.type === 'notice');
+/** A made-up token, shaped like a real one. */
+const TOKEN = 'sntrys_catalog0123456789abcdef';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -106,4 +110,36 @@ export const VOLUME_2: CatalogCase[] = [
           }),
       ),
   },
+  {
+    id: 'secret-in-image',
+    n: 26,
+    title: 'a SECRET passed as a build argument is baked into the image',
+    expect:
+      /^SENTRY_AUTH_TOKEN \(a SECRET\) is baked into web's image: layer \d+ of \d+ \(RUN test -n "\$SENTRY_AUTH_TOKEN".*\) records it as a build argument.*\nRemove ARG SENTRY_AUTH_TOKEN .*scope SENTRY_AUTH_TOKEN RUN_TIME/,
+    options: { env: { SENTRY_AUTH_TOKEN: TOKEN } },
+    reproduce: (s, o) =>
+      withApp(s, o, async (app, events) => {
+        const notice = notices(events).find((n) => /baked into/.test(n.message))?.message ?? '';
+        // The leak itself, as anyone who pulls the image sees it; and the notice never shows the value.
+        const leaked = (await historyOf(app.name, app.project)).includes(TOKEN);
+        return { symptom: leaked, diagnosis: notice.includes(TOKEN) ? 'the notice printed the secret' : notice };
+      }),
+    fixed: (s, o) =>
+      withApp(
+        s,
+        o,
+        async (app, events) =>
+          (await fetch(app.routerUrl)).status === 200 &&
+          !(await historyOf(app.name, app.project)).includes(TOKEN) &&
+          notices(events).length === 0,
+      ),
+  },
 ];
+
+/** What `docker history --no-trunc` shows of a component's built image. */
+async function historyOf(app: string, project: string, component = 'web'): Promise<string> {
+  const layers = (await new Docker().getImage(imageTag(`${app}-${project}`, component)).history()) as {
+    CreatedBy: string;
+  }[];
+  return layers.map((l) => l.CreatedBy).join('\n');
+}

@@ -9,6 +9,7 @@ import { RehearseError } from '../shared/errors.js';
 import { appLabels, LABEL } from '../shared/labels.js';
 import type { AppModel, ComponentModel, JobKind } from '../spec/model.js';
 import { buildComponent } from './build.js';
+import { bakedSecrets } from './diagnoses/baked-secrets.js';
 import { reapOrphans, removeApp, stopApp } from './cleanup.js';
 import { containerOptions } from './container-config.js';
 import type { Diagnosis } from './diagnose.js';
@@ -101,6 +102,7 @@ export class AppRuntime {
       onNotice: (m) => this.events.notice?.(c.name, m),
     });
     this.images.set(c.name, image);
+    for (const n of await bakedSecrets(this.docker, image, c)) this.events.notice?.(c.name, n);
   }
 
   /** Runs every job of a kind, one after another; PRE_DEPLOY and POST_DEPLOY failures throw. */
