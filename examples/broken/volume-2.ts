@@ -15,6 +15,9 @@ const notices = (events: AppEvent[]) =>
   events.filter((e): e is Extract<AppEvent, { type: 'notice' }> => e.type === 'notice');
 /** A made-up token, shaped like a real one. */
 const TOKEN = 'sntrys_catalog0123456789abcdef';
+/** The instances that ran the digest, one entry per run. */
+const digestRuns = (events: AppEvent[]) =>
+  events.flatMap((e) => (e.type === 'log' && /daily digest/.test(e.line) ? [e.instance] : []));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -133,6 +136,29 @@ export const VOLUME_2: CatalogCase[] = [
           !(await historyOf(app.name, app.project)).includes(TOKEN) &&
           notices(events).length === 0,
       ),
+  },
+  {
+    id: 'scheduler-twice',
+    n: 21,
+    title: 'an in-process scheduler in a service with two instances: every job runs twice',
+    expect:
+      /^web's 2 instances each run the same scheduled task \("\[scheduler\] daily digest: run \d+, emailed 120 subscribers"\).*every run happens 2 times\.\nRun it once: in a worker component with instance_count: 1, in a SCHEDULED job/,
+    reproduce: (s, o) =>
+      withApp(s, o, async (app, events) => {
+        const notice = await eventually(() => notices(events).find((n) => /scheduled task/.test(n.message)), 15_000);
+        return { symptom: new Set(digestRuns(events)).size >= 2, diagnosis: notice?.message ?? '' };
+      }),
+    fixed: (s, o) =>
+      withApp(s, o, async (app, events) => {
+        await sleep(6_000); // three runs of the schedule
+        const runners = new Set(digestRuns(events));
+        return (
+          (await fetch(app.routerUrl)).status === 200 &&
+          runners.size === 1 &&
+          runners.has('scheduler-1') &&
+          !notices(events).some((n) => /scheduled task/.test(n.message))
+        );
+      }),
   },
 ];
 
