@@ -2,7 +2,7 @@
 import { CASES as VOLUME_1, runCase } from './cases.js';
 import { VOLUME_2 } from './volume-2.js';
 
-const CASES = [...VOLUME_1, ...VOLUME_2];
+const CASES = [...VOLUME_1, ...VOLUME_2].sort((a, b) => a.n - b.n);
 
 const rows: string[][] = [];
 const full: string[] = [];
@@ -22,7 +22,7 @@ for (const c of CASES) {
     r.fixedPasses ? 'yes' : 'NO',
     c.shortened ? `${c.shortened.what}: ${c.shortened.used} (production ${c.shortened.production})` : '',
   ]);
-  full.push(`${c.n}. ${c.id}: ${r.diagnosis}`);
+  full.push(`${c.n}. ${c.id}: ${r.diagnosis.replace(/\n/g, '\n     ')}`);
   console.error(`${c.id}: done`);
 }
 const head = ['case', 'symptom reproduced', 'diagnosis shown', 'fix passes', 'shortened'];
