@@ -13,6 +13,15 @@ import { answers, deployFails, eventually, withApp, type CatalogCase, type Outco
 
 const notices = (events: AppEvent[]) =>
   events.filter((e): e is Extract<AppEvent, { type: 'notice' }> => e.type === 'notice');
+/** Logs in once, then opens the account page six times with the session cookie; the statuses. */
+async function loginThenBrowse(url: string): Promise<number[]> {
+  const login = await fetch(`${url}/login`, { method: 'POST' });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const statuses: number[] = [];
+  for (let i = 0; i < 6; i++) statuses.push((await fetch(`${url}/account`, { headers: { cookie } })).status);
+  return statuses;
+}
+
 /** A made-up token, shaped like a real one. */
 const TOKEN = 'sntrys_catalog0123456789abcdef';
 /** The instances that ran the digest, one entry per run. */
@@ -159,6 +168,28 @@ export const VOLUME_2: CatalogCase[] = [
           !notices(events).some((n) => /scheduled task/.test(n.message))
         );
       }),
+  },
+  {
+    id: 'memory-sessions',
+    n: 20,
+    title: 'sessions in memory across two instances: random logouts',
+    expect:
+      /^GET \/account is accepted by 1 of web's instances and refused \(401\) by the other 1, every time: sessions kept in one instance's memory.*\nKeep sessions in a shared store/,
+    options: { env: { SESSION_SECRET: 'catalog-session-key-0123456789' } },
+    reproduce: (s, o) =>
+      withApp(s, o, async (app, events) => {
+        const statuses = await loginThenBrowse(app.routerUrl);
+        const notice = await eventually(() => notices(events).find((n) => /sessions kept/.test(n.message)), 5_000);
+        return { symptom: statuses.includes(200) && statuses.includes(401), diagnosis: notice?.message ?? '' };
+      }),
+    fixed: (s, o) =>
+      withApp(
+        s,
+        o,
+        async (app, events) =>
+          (await loginThenBrowse(app.routerUrl)).every((x) => x === 200) &&
+          !notices(events).some((n) => /sessions kept/.test(n.message)),
+      ),
   },
 ];
 

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DuplicateJobs } from '../../../src/runtime/diagnoses/duplicate-jobs.js';
 import { elfMachine, unexecutable } from '../../../src/runtime/diagnoses/foreign-arch.js';
 import { gitTree, gitTreeNotice } from '../../../src/runtime/diagnoses/git-tree.js';
+import { LostSessions } from '../../../src/runtime/diagnoses/lost-sessions.js';
 import { bufferedPython } from '../../../src/runtime/diagnoses/python-buffered.js';
 
 describe('a buffered Python process', () => {
@@ -112,5 +113,51 @@ describe('files git would not ship', () => {
     const notice = gitTreeNotice('web', tree, (rel) => rel === 'node_modules');
     expect(notice).toMatch(/^web's build left out 3 files/);
     expect(notice).not.toMatch(/node_modules/);
+  });
+});
+
+describe('sessions one instance knows and the others do not', () => {
+  const run = (answers: [string, number][], instances = 2) => {
+    const said: string[] = [];
+    const rule = new LostSessions(
+      () => instances,
+      (_c, m) => said.push(m),
+    );
+    for (const [instance, status] of answers)
+      rule.see({ method: 'GET', path: '/account', component: 'web', instance, status });
+    return said;
+  };
+  it('are told when one path is accepted by one instance and refused by the other, every time', () => {
+    expect(
+      run([
+        ['web-1', 200],
+        ['web-2', 401],
+        ['web-1', 200],
+        ['web-2', 401],
+      ]),
+    ).toHaveLength(1);
+  });
+  it('are not told for refusals spread over all instances, or one instance', () => {
+    expect(
+      run([
+        ['web-1', 200],
+        ['web-2', 401],
+        ['web-1', 401],
+        ['web-2', 200],
+        ['web-1', 200],
+        ['web-2', 401],
+      ]),
+    ).toEqual([]);
+    expect(
+      run(
+        [
+          ['web-1', 200],
+          ['web-1', 401],
+          ['web-1', 200],
+          ['web-1', 401],
+        ],
+        1,
+      ),
+    ).toEqual([]);
   });
 });
