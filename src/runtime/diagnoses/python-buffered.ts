@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../engine.js';
 
-/** How long a live Python instance may stay silent before the notice: long enough for a boot line to arrive. */
+/** How long a Python instance may stay silent after its first request: long enough for a log line to arrive. */
 export const SILENT_SECONDS = 5;
 
 const PYTHON = /(^|\/|\s)(python[\d.]*|gunicorn|uvicorn|hypercorn|celery|flask|daphne|waitress-serve)(\s|$)/;
@@ -18,13 +18,14 @@ export function bufferedPython(env: readonly string[], commands: readonly string
 }
 
 /**
- * The notice for an instance that has been live `SILENT_SECONDS` without a single line of output, when what runs
- * in it is a buffered Python process; undefined otherwise (or when the engine cannot tell).
+ * The notice for an instance that has served requests without a single line of output, when what runs in it is a
+ * buffered Python process; undefined otherwise (or when the engine cannot tell).
  */
 export async function silentPythonNotice(
   docker: Engine,
   containerId: string,
   instance: string,
+  served: number,
 ): Promise<string | undefined> {
   const container = docker.getContainer(containerId);
   const [info, top] = await Promise.all([
@@ -37,27 +38,31 @@ export async function silentPythonNotice(
     ...((top?.Processes ?? []) as string[][]).map((p) => p.join(' ')),
   ];
   if (!bufferedPython(info.Config.Env ?? [], commands)) return undefined;
-  return `${instance} is live but has written no output in ${SILENT_SECONDS} s: no output from a Python process, whose print() is block-buffered when stdout is not a terminal (production's log view stays empty, the last lines are lost at a crash).\nSet ENV PYTHONUNBUFFERED=1 in the Dockerfile (or run python -u, or print(..., flush=True)).`;
+  return `${instance} has served ${served} request${served === 1 ? '' : 's'} but written no output: no output from a Python process, whose print() is block-buffered when stdout is not a terminal (production's log view stays empty, the last lines are lost at a crash).\nSet ENV PYTHONUNBUFFERED=1 in the Dockerfile (or run python -u, or print(..., flush=True)).`;
 }
 
 /**
- * After an instance turns live, waits `SILENT_SECONDS` and gives the notice if it printed nothing meanwhile.
- * Returns the cancel function (the instance stops or restarts).
+ * Once an instance is live, watches for the sign: requests served through the edge (an app that was never asked
+ * anything may rightly have nothing to say) and still no line of output `SILENT_SECONDS` after the first. Returns the
+ * cancel function (the instance stops or restarts).
  */
 export function watchSilence(
   docker: Engine,
   containerId: string,
   instance: string,
-  linesSeen: () => number,
+  seen: () => { lines: number; served: number; firstServed: number },
   notice: (message: string) => void,
 ): () => void {
-  const timer = setTimeout(() => {
-    if (linesSeen() > 0) return;
-    void silentPythonNotice(docker, containerId, instance).then(
-      (m) => m && linesSeen() === 0 && notice(m),
+  const timer = setInterval(() => {
+    const s = seen();
+    if (s.lines > 0) return clearInterval(timer);
+    if (!s.served || Date.now() - s.firstServed < SILENT_SECONDS * 1000) return;
+    clearInterval(timer);
+    void silentPythonNotice(docker, containerId, instance, s.served).then(
+      (m) => m && seen().lines === 0 && notice(m),
       () => undefined,
     );
-  }, SILENT_SECONDS * 1000);
+  }, 1000);
   timer.unref();
-  return () => clearTimeout(timer);
+  return () => clearInterval(timer);
 }
