@@ -9,6 +9,8 @@ import { RehearseError } from '../shared/errors.js';
 import { appLabels, LABEL } from '../shared/labels.js';
 import type { AppModel, ComponentModel, JobKind } from '../spec/model.js';
 import { buildComponent } from './build.js';
+import { bakedSecrets } from './diagnoses/baked-secrets.js';
+import { DuplicateJobs } from './diagnoses/duplicate-jobs.js';
 import { reapOrphans, removeApp, stopApp } from './cleanup.js';
 import { containerOptions } from './container-config.js';
 import type { Diagnosis } from './diagnose.js';
@@ -50,8 +52,14 @@ export class AppRuntime {
     this.network = `rehearse-${appId}`;
     // A restarted container gets a fresh network namespace: its replica isolation must be set again.
     const onState = events.state;
+    const jobs = new DuplicateJobs((component, message) => this.events.notice?.(component, message));
     this.events = {
       ...events,
+      log: (instance, line, stream) => {
+        events.log?.(instance, line, stream);
+        const c = this.instances.find((i) => i.name === instance)?.component;
+        if (c?.kind === 'service' || c?.kind === 'worker') jobs.line(c.name, instance, line);
+      },
       state: (inst) => {
         onState?.(inst);
         if (inst.state === 'live' && inst.restarts > 0) void this.isolate(inst.component).catch(() => undefined);
@@ -99,8 +107,10 @@ export class AppRuntime {
       timeoutSeconds: this.profile.build.timeout_seconds,
       onLine: (l) => this.events.buildLine?.(c.name, this.mask(l)),
       mask: this.mask,
+      onNotice: (m) => this.events.notice?.(c.name, m),
     });
     this.images.set(c.name, image);
+    for (const n of await bakedSecrets(this.docker, image, c)) this.events.notice?.(c.name, n);
   }
 
   /** Runs every job of a kind, one after another; PRE_DEPLOY and POST_DEPLOY failures throw. */
