@@ -30,6 +30,9 @@ export function runningApp(p: Parts): RunningApp {
   return app;
 }
 
+/** SIGTERM, then SIGKILL after this long, when a RunningApp is disposed (`await using`). */
+export const DISPOSE_GRACE_SECONDS = 1;
+
 function build(p: Parts): RunningApp {
   let stopped: Promise<void> | undefined;
   const check = () => {
@@ -48,12 +51,12 @@ function build(p: Parts): RunningApp {
     }
     return inst;
   };
-  const stop = () => {
+  const stop = (options: { graceSeconds?: number } = {}) => {
     stopped ??= (async () => {
       p.emit({ type: 'phase', phase: 'stop' });
       // As the platform does: no new traffic, then SIGTERM while requests in flight finish, then close.
       p.router.drain();
-      await p.runtime.stop();
+      await p.runtime.stop(options.graceSeconds);
       await p.router.close().catch(() => undefined);
       p.unregister();
     })();
@@ -96,6 +99,8 @@ function build(p: Parts): RunningApp {
       return p.runtime.allInstances().flatMap((i) => i.history);
     },
     stop,
-    [Symbol.asyncDispose]: stop,
+    // A test harness tears down fast: production's grace (120 s on App Platform) is for rollouts, restarts and
+    // up's Ctrl-C, not for the end of a test.
+    [Symbol.asyncDispose]: () => stop({ graceSeconds: DISPOSE_GRACE_SECONDS }),
   };
 }
