@@ -10,7 +10,8 @@ export interface Parity {
   notEmulated: string[];
 }
 
-export function parityReport(app: RunningApp): Parity {
+/** From what the report reads of a running app: its profile, production's, the router mode and the model. */
+export function parityReport(app: Pick<RunningApp, 'profile' | 'production' | 'routerMode' | 'model'>): Parity {
   const p = app.profile;
   const r = p.router;
   const emulated = [

@@ -6,7 +6,6 @@ import type { AppRuntime } from '../runtime/runtime.js';
 import { RehearseError } from '../shared/errors.js';
 import type { AppModel } from '../spec/index.js';
 import type { AppEvent, RunningApp } from './types.js';
-import { internals } from './internals.js';
 
 interface Parts {
   model: AppModel;
@@ -22,18 +21,14 @@ interface Parts {
   docker: Engine;
   emit: (e: AppEvent) => void;
   unregister: () => void;
-}
-
-export function runningApp(p: Parts): RunningApp {
-  const app = build(p);
-  internals.set(app, { runtime: p.runtime, router: p.router, profile: p.profile, emit: p.emit });
-  return app;
+  /** startApp's watch, ended first on stop. */
+  watcher?: { close(): Promise<void> };
 }
 
 /** SIGTERM, then SIGKILL after this long, when a RunningApp is disposed (`await using`). */
 export const DISPOSE_GRACE_SECONDS = 1;
 
-function build(p: Parts): RunningApp {
+export function runningApp(p: Parts): RunningApp {
   let stopped: Promise<void> | undefined;
   const check = () => {
     if (stopped)
@@ -54,6 +49,7 @@ function build(p: Parts): RunningApp {
   const stop = (options: { graceSeconds?: number } = {}) => {
     stopped ??= (async () => {
       p.emit({ type: 'phase', phase: 'stop' });
+      await p.watcher?.close();
       // As the platform does: no new traffic, then SIGTERM while requests in flight finish, then close.
       p.router.drain();
       await p.runtime.stop(options.graceSeconds);
@@ -93,12 +89,26 @@ function build(p: Parts): RunningApp {
     },
     async restart(component) {
       check();
+      const c = p.model.components.find((x) => x.name === component);
+      if (c?.kind !== 'service' && c?.kind !== 'worker') {
+        const names = p.model.components.filter((x) => x.kind === 'service' || x.kind === 'worker').map((x) => x.name);
+        throw new RehearseError(
+          'USAGE',
+          c
+            ? `${component} is a ${c.kind.replace('_', ' ')}: only services and workers run instances to restart`
+            : `no component named "${component}"`,
+          { hint: `components with instances: ${names.join(', ')}` },
+        );
+      }
       for (const inst of p.runtime.instancesOf(component)) await inst.restart();
     },
     diagnoses() {
       return p.runtime.allInstances().flatMap((i) => i.history);
     },
     stop,
+    async kill() {
+      await p.runtime.remove();
+    },
     // A test harness tears down fast: production's grace (120 s on App Platform) is for rollouts, restarts and
     // up's Ctrl-C, not for the end of a test.
     [Symbol.asyncDispose]: () => stop({ graceSeconds: DISPOSE_GRACE_SECONDS }),

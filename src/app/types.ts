@@ -30,6 +30,11 @@ export interface StartOptions {
   exclusive?: boolean;
   /** Values for SECRETs and EV[...] envs; they win over `.env` and the process environment. */
   env?: Record<string, string>;
+  /**
+   * Rebuild and roll out a component when a file of its source changes, and apply spec edits (reloaded with these
+   * same options) to the components they change; stop() ends the watching. The CLI's `up --watch`. Default false.
+   */
+  watch?: boolean;
   /** Progress, logs and diagnoses, for the CLI to render. The library itself prints nothing. */
   onEvent?: (e: AppEvent) => void;
 }
@@ -83,4 +88,6 @@ export interface RunningApp extends AsyncDisposable {
    * a 1 s grace, so a test of an app that ignores SIGTERM does not wait production's grace.
    */
   stop(options?: { graceSeconds?: number }): Promise<void>;
+  /** Removes every container and network at once (SIGKILL, no grace): what a second Ctrl-C does. */
+  kill(): Promise<void>;
 }

@@ -8,7 +8,9 @@ import { downCommand } from './commands/down.js';
 import { sessionCommands } from './commands/session.js';
 import { reportCommands } from './commands/reports.js';
 import { EXIT, exitCodeFor, renderError } from './render/errors.js';
+import { endQuietlyOnClosedOutput } from './closed-output.js';
 
+endQuietlyOnClosedOutput();
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 const program = new Command('rehearse')
   .description(

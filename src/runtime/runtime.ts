@@ -9,6 +9,8 @@ import { RehearseError } from '../shared/errors.js';
 import { appLabels, LABEL } from '../shared/labels.js';
 import type { AppModel, ComponentModel, JobKind } from '../spec/model.js';
 import { buildComponent } from './build.js';
+import { bakedSecrets } from './diagnoses/baked-secrets.js';
+import { DuplicateJobs } from './diagnoses/duplicate-jobs.js';
 import { reapOrphans, removeApp, stopApp } from './cleanup.js';
 import { containerOptions } from './container-config.js';
 import type { Diagnosis } from './diagnose.js';
@@ -50,8 +52,14 @@ export class AppRuntime {
     this.network = `rehearse-${appId}`;
     // A restarted container gets a fresh network namespace: its replica isolation must be set again.
     const onState = events.state;
+    const jobs = new DuplicateJobs((component, message) => this.events.notice?.(component, message));
     this.events = {
       ...events,
+      log: (instance, line, stream) => {
+        events.log?.(instance, line, stream);
+        const c = this.instances.find((i) => i.name === instance)?.component;
+        if (c?.kind === 'service' || c?.kind === 'worker') jobs.line(c.name, instance, line);
+      },
       state: (inst) => {
         onState?.(inst);
         if (inst.state === 'live' && inst.restarts > 0) void this.isolate(inst.component).catch(() => undefined);
@@ -99,8 +107,10 @@ export class AppRuntime {
       timeoutSeconds: this.profile.build.timeout_seconds,
       onLine: (l) => this.events.buildLine?.(c.name, this.mask(l)),
       mask: this.mask,
+      onNotice: (m) => this.events.notice?.(c.name, m),
     });
     this.images.set(c.name, image);
+    for (const n of await bakedSecrets(this.docker, image, c)) this.events.notice?.(c.name, n);
   }
 
   /** Runs every job of a kind, one after another; PRE_DEPLOY and POST_DEPLOY failures throw. */
@@ -114,10 +124,12 @@ export class AppRuntime {
   }
 
   private async runOnce(job: ComponentModel): Promise<JobRun> {
+    // This run's own index: other runs (another SCHEDULED job) move the counter while this one awaits.
+    const index = ++this.runs;
     const run = await runJob(
       job,
       (c, i) => this.createAndStart(c, i),
-      ++this.runs,
+      index,
       this.profile.jobs.timeout_seconds,
       (i) =>
         this.docker
@@ -128,7 +140,7 @@ export class AppRuntime {
             () => undefined,
           ),
     );
-    const done = this.instances.findIndex((i) => i.component.name === job.name && i.index === this.runs);
+    const done = this.instances.findIndex((i) => i.component.name === job.name && i.index === index);
     if (done >= 0) {
       const [inst] = this.instances.splice(done, 1);
       await this.docker
@@ -143,8 +155,11 @@ export class AppRuntime {
   async startScheduler(): Promise<void> {
     const scheduled = this.model.components.filter((c) => c.kind === 'job' && c.jobKind === 'SCHEDULED');
     if (scheduled.length)
-      this.scheduler = await Scheduler.start(scheduled, async (job) =>
-        this.events.job?.({ ...(await this.runOnce(job)), kind: 'SCHEDULED' }),
+      this.scheduler = await Scheduler.start(
+        scheduled,
+        async (job) => this.events.job?.({ ...(await this.runOnce(job)), kind: 'SCHEDULED' }),
+        (job, err) =>
+          this.events.notice?.(job.name, `a SCHEDULED run of ${job.name} failed to run: ${(err as Error).message}`),
       );
   }
 

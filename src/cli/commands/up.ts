@@ -5,9 +5,8 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { projectIdFor } from '../../app/app-id.js';
 import { startControl } from '../../app/control.js';
-import { killApp } from '../../app/kill.js';
 import { parityReport } from '../../app/parity.js';
-import { specFileOf } from '../../app/project.js';
+import { specFileOf } from '../../app/load-model.js';
 import { costLines } from '../../app/reports.js';
 import { readSession, removeSession, sessionLog, writeSession } from '../../app/session.js';
 import { startApp } from '../../app/start-app.js';
@@ -84,6 +83,7 @@ Examples:
         ...(opts.host ? { host: opts.host } : {}),
         ...(opts.router ? { router: opts.router as 'buffering' } : {}),
         ...(opts.filesystem ? { filesystem: opts.filesystem as 'ephemeral' } : {}),
+        ...(opts.watch ? { watch: true } : {}),
         onEvent,
       });
       if (signals.requested) {
@@ -92,7 +92,7 @@ Examples:
         process.exit(130);
       }
       summary(app);
-      await serveUntilStopped(app, opts, onEvent, signals);
+      await serveUntilStopped(app, opts, signals);
     });
 }
 
@@ -197,9 +197,8 @@ function summary(app: RunningApp) {
   for (const l of parity.notEmulated) out(pc.yellow(`    ✘ ${l}`));
 }
 
-async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: AppEvent) => void, signals: Signals) {
+async function serveUntilStopped(app: RunningApp, opts: UpOptions, signals: Signals) {
   let stopping = false;
-  let watcher: { close(): Promise<void> } | undefined;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolveDone = r));
   let killing = false;
@@ -209,7 +208,7 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: 
       killing = true;
       out(pc.red('second Ctrl-C: killing every instance now'));
       removeSession(app.project);
-      void killApp(app).finally(() => process.exit(130));
+      void app.kill().finally(() => process.exit(130));
       return;
     }
     stopping = true;
@@ -232,7 +231,6 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: 
         ),
       3000,
     );
-    void watcher?.close();
     void app
       .stop()
       .finally(() => clearTimeout(slow))
@@ -250,8 +248,6 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: 
     control: { port: control.port, token: control.token },
     started: new Date().toISOString(),
   });
-  // chokidar loads only when watching: startup time is part of every up.
-  if (opts.watch && !stopping) watcher = await (await import('../../app/watch.js')).watchApp(app, onEvent);
   out(pc.dim(opts.watch ? 'watching for changes; Ctrl-C to stop' : 'Ctrl-C to stop'));
   await done;
   control.close();
