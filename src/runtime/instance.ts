@@ -61,7 +61,7 @@ export class Instance {
     private readonly events: InstanceEvents,
     private readonly mask: (s: string) => string,
     /** A new container in place of the given one: production replaces a crashed instance with a fresh disk. */
-    private readonly recreate?: (old: string) => Promise<string>,
+    private readonly recreate?: (old: string, restarts: number, lastCrash?: string) => Promise<string>,
   ) {
     this.name = `${component.name}-${index}`;
   }
@@ -125,7 +125,8 @@ export class Instance {
   private async renew() {
     this.disk?.stop();
     this.replacedFor = undefined;
-    if (this.recreate) this.containerId = await this.recreate(this.containerId);
+    if (this.recreate)
+      this.containerId = await this.recreate(this.containerId, this.restarts, this.lastDiagnosis?.summary);
   }
 
   /** The edge relayed a request to this instance (its answer is in the access log). */

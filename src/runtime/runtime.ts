@@ -118,7 +118,8 @@ export class AppRuntime {
     for (const job of this.model.components.filter((c) => c.kind === 'job' && c.jobKind === kind)) {
       const run = await this.runOnce(job);
       this.events.job?.({ ...run, kind });
-      if (run.code !== 0 && kind !== 'FAILED_DEPLOY') throw jobFailure(kind, run, this.profile.jobs.timeout_seconds);
+      if (run.code !== 0 && kind !== 'FAILED_DEPLOY')
+        throw jobFailure(kind, run, this.profile.jobs.timeout_seconds, this.model);
     }
   }
 
@@ -267,9 +268,11 @@ export class AppRuntime {
     });
     const container = await this.docker.createContainer(options);
     // A restart is a new container from the same options: the platform restarts an instance with a fresh disk.
-    const recreate = async (old: string) => {
+    // Its labels carry the crash loop, for `ps`.
+    const recreate = async (old: string, restarts: number, lastCrash?: string) => {
       await this.docker.getContainer(old).remove({ force: true });
-      return (await this.docker.createContainer(options)).id;
+      const labels = { [LABEL.restarts]: String(restarts), ...(lastCrash ? { [LABEL.lastCrash]: lastCrash } : {}) };
+      return (await this.docker.createContainer({ ...options, Labels: { ...options.Labels, ...labels } })).id;
     };
     const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask, recreate);
     this.instances.push(inst);
