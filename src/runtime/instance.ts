@@ -11,6 +11,7 @@ import { diskFullSummary, watchDisk, type DiskWatch } from './disk-watch.js';
 import type { Engine } from './engine.js';
 import { foreignArchSummary } from './diagnoses/foreign-arch.js';
 import { watchSilence } from './diagnoses/python-buffered.js';
+import { startFailure } from './diagnoses/start-failure.js';
 import { followLogs, LogTail } from './logs.js';
 import { waitUntilLive } from './readiness.js';
 
@@ -74,7 +75,10 @@ export class Instance {
       (r: { StatusCode: number }) => r.StatusCode,
       () => -1,
     );
-    await container.start();
+    // A command that cannot be executed fails the start itself: named, not the engine's HTTP 400.
+    await container.start().catch(async (err: unknown) => {
+      throw await startFailure(err, container, this.component, this.name);
+    });
     // Following the output and reading the published port are independent round trips: both at once.
     const logs = followLogs(this.docker, this.containerId, since, (line, stream) => {
       const masked = this.mask(line);
