@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RehearseError } from '../shared/errors.js';
+import { ERROR_CODES, RehearseError, type ErrorCode } from '../shared/errors.js';
 import type { SessionInfo } from './session.js';
 import type { RunningApp } from './types.js';
 
@@ -25,9 +25,12 @@ export async function startControl(
       }
       res.writeHead(404).end();
     } catch (err) {
+      // The error's own code travels back: a restart whose instance never got live is HEALTH_FAILED (exit 1),
+      // not a usage error.
+      const e = err as Partial<RehearseError>;
       res
         .writeHead(400, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ message: (err as Error).message, hint: (err as RehearseError).hint }));
+        .end(JSON.stringify({ code: e.code, message: e.message, hint: e.hint, details: e.details }));
     }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -45,11 +48,16 @@ export async function callControl(s: SessionInfo, pathAndQuery: string): Promise
     headers: { authorization: `Bearer ${s.control.token}` },
   });
   if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { message?: string; hint?: string };
-    throw new RehearseError(
-      'USAGE',
-      body.message ?? `the session answered ${res.status}`,
-      body.hint ? { hint: body.hint } : {},
-    );
+    const body = (await res.json().catch(() => ({}))) as {
+      code?: string;
+      message?: string;
+      hint?: string;
+      details?: string;
+    };
+    const code = body.code && body.code in ERROR_CODES ? (body.code as ErrorCode) : 'USAGE';
+    throw new RehearseError(code, body.message ?? `the session answered ${res.status}`, {
+      ...(body.hint ? { hint: body.hint } : {}),
+      ...(body.details ? { details: body.details } : {}),
+    });
   }
 }

@@ -264,6 +264,10 @@ export class Instance {
       .getContainer(this.containerId)
       .stop({ t: this.component.graceSeconds })
       .catch(() => undefined);
+    // The engine may answer the stop before the wait: supervise() must see this run end while still stopping, or
+    // it takes the exit (npm's 1 on SIGTERM) for a crash and replaces the restarted container under us.
+    await this.exited;
+    if (this.timer) clearTimeout(this.timer);
     this.stopping = false;
     await this.renew();
     await this.start();

@@ -6,10 +6,10 @@
  */
 import Docker from 'dockerode';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 
 /** A folder with these files, committed in its own git repository (except what its .gitignore leaves out). */
@@ -71,4 +71,46 @@ it('names a script that git left without its executable bit', async () => {
   expect(r.stderr).toMatch(/START_FAILED: web-1 could not start: \/app\/start\.sh is not executable/);
   expect(r.stderr).toMatch(/git update-index --chmod=\+x/);
   expect(r.status).toBe(1);
+});
+
+describe('a Node app started by npm start, its SECRET in a gitignored .env', () => {
+  const name = 'qa-npm-start';
+  const dir = gitApp('npm-start', {
+    '.do/app.yaml': spec(name, '    envs:\n      - key: API_KEY\n        type: SECRET\n        value: EV[1:abc:def]\n'),
+    '.gitignore': '.env\nnode_modules\n',
+    '.env': 'API_KEY=sk-qa-0123456789\n',
+    'package.json': '{ "name": "npm-start", "version": "1.0.0", "scripts": { "start": "node server.js" } }\n',
+    // process.env.PORT || 3000, as most Node apps: the platform's PORT (8080) wins.
+    'server.js':
+      "require('http').createServer((q, s) => s.end('ok ' + q.url)).listen(process.env.PORT || 3000, () => console.log('listening'));\n",
+    Dockerfile: 'FROM node:20-bookworm-slim\nWORKDIR /usr/src/app\nCOPY . .\nCMD ["npm", "start"]\n',
+  });
+  let up: ReturnType<typeof cli>;
+  let url = '';
+  let log = '';
+  beforeAll(() => {
+    up = cli(['up', '--port', '0', '--detach'], dir);
+    expect(up.status, up.stderr).toBe(0);
+    url = / is up on .*: (http:\/\/127\.0\.0\.1:\d+)/.exec(up.stdout)![1]!;
+    log = /Log: (\S+)/.exec(up.stdout)![1]!;
+  });
+  afterAll(() => {
+    cli(['down', '-t', '0'], dir);
+  });
+
+  it('restart is not taken for a crash: the new container keeps serving', async () => {
+    // npm exits 1 on SIGTERM: the supervisor once read that as a crash (most times, not every time) and
+    // replaced the restarted container under the restart.
+    for (let k = 0; k < 3; k++) {
+      const r = cli(['restart', 'web'], dir);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('web restarted and live again\n');
+      await new Promise((res) => setTimeout(res, 1500));
+    }
+    expect(readFileSync(log, 'utf8')).not.toMatch(/✘ web-1 /);
+    const ps = JSON.parse(cli(['ps', '--json'], dir).stdout) as { instances: { state: string }[] };
+    expect(ps.instances).toMatchObject([{ state: 'running' }]);
+    const res = await fetch(`${url}/after-restart`);
+    expect(await res.text()).toBe('ok /after-restart');
+  });
 });
