@@ -98,6 +98,12 @@ describe('a Node app started by npm start, its SECRET in a gitignored .env', () 
     cli(['down', '-t', '0'], dir);
   });
 
+  it('never tells the user to commit the .env that holds their secrets', () => {
+    // The .env stays out of the build (git would not ship it), but it is where rehearse reads SECRETs from.
+    expect(readFileSync(log, 'utf8')).not.toMatch(/git would not ship[^\n]*\.env/);
+    expect(up.stdout + up.stderr).not.toContain('sk-qa-0123456789');
+  });
+
   it('restart is not taken for a crash: the new container keeps serving', async () => {
     // npm exits 1 on SIGTERM: the supervisor once read that as a crash (most times, not every time) and
     // replaced the restarted container under the restart.

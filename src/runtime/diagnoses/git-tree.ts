@@ -80,13 +80,24 @@ function readdirSafe(dir: string): string[] {
   }
 }
 
+/**
+ * A gitignored dotenv file (.env, .env.local, ...) holds local settings and secrets, rehearse's own SECRET values
+ * among them: left out of the build as production does, but never named with "commit what the app needs".
+ * Production gets those values from the spec's envs.
+ */
+function localSecrets(rel: string, why: string): boolean {
+  return (
+    why === 'gitignored' && /^\.env(\.(?!example$|sample$|template$|dist$)[\w.-]+)?$/.test(path.posix.basename(rel))
+  );
+}
+
 /** The notice for the files a build left out, those the context would otherwise have sent; undefined if none. */
 export function gitTreeNotice(
   component: string,
   tree: GitTree,
   dockerIgnored: (rel: string) => boolean,
 ): string | undefined {
-  const shown = [...tree.unshipped].filter(([p]) => !dockerIgnored(p.replace(/\/$/, '')));
+  const shown = [...tree.unshipped].filter(([p, why]) => !dockerIgnored(p.replace(/\/$/, '')) && !localSecrets(p, why));
   if (!shown.length) return undefined;
   const list = shown
     .slice(0, 4)

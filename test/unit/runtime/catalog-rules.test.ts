@@ -114,6 +114,23 @@ describe('files git would not ship', () => {
     expect(notice).toMatch(/^web's build left out 3 files/);
     expect(notice).not.toMatch(/node_modules/);
   });
+
+  it('leave a gitignored .env out without asking for it to be committed: it holds local secrets', () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rehearse-git-tree-'));
+    writeFileSync(path.join(dir, '.gitignore'), '.env\n.env.local\n.env.example\n');
+    writeFileSync(path.join(dir, 'server.js'), '');
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'x');
+    for (const f of ['.env', '.env.local', '.env.example']) writeFileSync(path.join(dir, f), 'API_KEY=1');
+    const tree = gitTree(dir)!;
+    expect(tree.leftOut('.env')).toBe(true); // still out of the build, as production has no .env
+    expect(gitTreeNotice('web', tree, () => false)).toMatch(
+      /^web's build left out a file [^\n]*: \.env\.example \(gitignored\)\./,
+    );
+    rmSync(path.join(dir, '.env.example'));
+    expect(gitTreeNotice('web', gitTree(dir)!, () => false)).toBeUndefined();
+  });
 });
 
 describe('sessions one instance knows and the others do not', () => {
