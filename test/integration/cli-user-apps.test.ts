@@ -104,6 +104,14 @@ describe('a Node app started by npm start, its SECRET in a gitignored .env', () 
     expect(up.stdout + up.stderr).not.toContain('sk-qa-0123456789');
   });
 
+  it('ps --json leaves the session control token out (it lives in the owner-only session file)', () => {
+    const file = log.replace(/\.log$/, '.json');
+    const { control } = JSON.parse(readFileSync(file, 'utf8')) as { control: { token: string } };
+    const r = cli(['ps', '--json'], dir);
+    expect(r.stdout).toMatch(/"instances"/);
+    expect(r.stdout).not.toContain(control.token);
+  });
+
   it('restart is not taken for a crash: the new container keeps serving', async () => {
     // npm exits 1 on SIGTERM: the supervisor once read that as a crash (most times, not every time) and
     // replaced the restarted container under the restart.

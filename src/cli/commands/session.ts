@@ -20,10 +20,14 @@ export function sessionCommands(program: Command) {
     )
     .action(async (opts: { spec?: string; json?: boolean }) => {
       const s = await projectStatus(opts.spec);
-      if (opts.json)
+      if (opts.json) {
+        // The control token stays in the owner-only session file: output ends up in CI logs and bug reports.
+        const { control: _token, ...session } = s.session ?? {};
+        const shown = { ...s, ...(s.session ? { session } : {}) };
         return void process.stdout.write(
-          JSON.stringify({ url: s.session?.url ?? null, pid: s.session?.pid ?? null, ...s }, null, 2) + '\n',
+          JSON.stringify({ url: s.session?.url ?? null, pid: s.session?.pid ?? null, ...shown }, null, 2) + '\n',
         );
+      }
       if (s.session?.url) process.stdout.write(`${pc.bold(s.session.url)}  (pid ${s.session.pid})\n`);
       if (!s.instances.length) return void process.stdout.write('nothing of this app is running\n');
       process.stdout.write(
