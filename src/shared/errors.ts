@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   HEALTH_FAILED: 'an instance never became live',
   USAGE: 'the command line is wrong',
   DISPOSED: 'the app was used after stop()',
+  UNSAFE_STATE_DIR: "rehearse's state folder is not private to this user (owner, mode or a symlink)",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
