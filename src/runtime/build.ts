@@ -3,8 +3,7 @@
  * `.dockerignore` is honoured exactly as Docker does, and keeping the whole build log: when a build fails or
  * times out the platform loses it, we must not.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { createRequire } from 'node:module';
@@ -12,6 +11,7 @@ import type { Ignore } from '@balena/dockerignore';
 import tar from 'tar-fs';
 import { RehearseError } from '../shared/errors.js';
 import { LABEL } from '../shared/labels.js';
+import { stateDir, writeFileAtomic } from '../shared/state-dir.js';
 import { parseDockerfile } from '../spec/lints/dockerfile.js';
 import type { ComponentModel } from '../spec/model.js';
 import { buildFingerprint, unchangedImage } from './build-fingerprint.js';
@@ -40,7 +40,7 @@ export interface BuildOptions {
 
 /** Where a component's full build log is kept, failed or not: the platform loses it on a timeout; we must not. */
 export function buildLogPath(appId: string, component: string) {
-  return path.join(os.tmpdir(), 'rehearse', appId, `${component}.build.log`);
+  return path.join(stateDir('apps', appId), `${component}.build.log`);
 }
 
 export function imageTag(scope: string, component: string) {
@@ -188,7 +188,6 @@ export async function buildComponent(
 
 function keepLog(appId: string, component: string, lines: string[]) {
   const file = buildLogPath(appId, component);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, lines.join('\n') + '\n');
+  writeFileAtomic(file, lines.join('\n') + '\n');
   return file;
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
@@ -8,7 +8,7 @@ import { startControl } from '../../app/control.js';
 import { parityReport } from '../../app/parity.js';
 import { specFileOf } from '../../app/project.js';
 import { costLines } from '../../app/reports.js';
-import { readSession, removeSession, sessionLog, writeSession } from '../../app/session.js';
+import { openSessionLog, readSession, removeSession, writeSession } from '../../app/session.js';
 import { startApp } from '../../app/start-app.js';
 import type { AppEvent, RunningApp } from '../../app/types.js';
 import { RehearseError } from '../../shared/errors.js';
@@ -237,9 +237,7 @@ async function detach(opts: UpOptions) {
     throw new RehearseError('USAGE', `this app is already running (pid ${running.pid}) at ${running.url}`, {
       hint: 'use "rehearse ps" and "rehearse logs", or stop it with "rehearse down"',
     });
-  const log = sessionLog(project);
-  mkdirSync(path.dirname(log), { recursive: true });
-  const fd = openSync(log, 'w');
+  const { fd, file: log } = openSessionLog(project);
   const args = [path.resolve(process.argv[1]!), 'up', '--spec', file, '--platform', opts.platform, '--port', opts.port];
   for (const k of ['host', 'router', 'filesystem'] as const) if (opts[k]) args.push(`--${k}`, opts[k]);
   if (opts.watch) args.push('--watch');
