@@ -42,6 +42,17 @@ function syncGunicorn(c: ComponentModel): boolean {
   return /gunicorn/.test(cmd) && !/(-k|--worker-class)\W+\w*(gthread|gevent|eventlet|uvicorn|tornado)/.test(cmd);
 }
 
+/**
+ * The Host headers the edge answers (src/router/hosts.ts): loopback (added by the router with its port), the
+ * spec's domains, and the --host address. Bound to every interface, the names it is reached by are unknown, so
+ * every Host is answered: the CLI already warns that --host exposes the app.
+ */
+function hostPolicy(domains: readonly string[], host: string | undefined) {
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '[::]';
+  const extra = host && !wildcard ? [host.includes(':') && !host.startsWith('[') ? `[${host}]` : host] : [];
+  return { names: [...domains, ...extra], any: wildcard };
+}
+
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const emit = options.onEvent ?? (() => undefined);
   // The engine's ping is a round trip: it runs while the profile and the spec are read. A spec error is still
@@ -98,6 +109,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     routes: model.routes,
     port,
     ...(options.host ? { host: options.host } : {}),
+    hosts: hostPolicy(model.domains, options.host),
     limits: {
       mode,
       firstByteTimeoutSeconds: profile.router.first_byte_timeout_seconds,

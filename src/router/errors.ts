@@ -11,7 +11,8 @@ export type Failure =
   | { kind: 'body-too-large'; limitMib: number }
   | { kind: 'client-timeout'; seconds: number }
   | { kind: 'bad-gateway'; component: string; instance: string; detail: string }
-  | { kind: 'bad-request'; detail: string };
+  | { kind: 'bad-request'; detail: string }
+  | { kind: 'host-not-allowed'; host: string };
 
 export interface ErrorReply {
   status: number;
@@ -81,6 +82,13 @@ export function mapFailure(f: Failure): ErrorReply {
       };
     case 'bad-request':
       return { status: 400, code: 'BAD_REQUEST', title: 'Bad Request', explanation: f.detail };
+    case 'host-not-allowed':
+      return {
+        status: 403,
+        code: 'HOST_NOT_ALLOWED',
+        title: 'Forbidden',
+        explanation: `This edge does not serve the host "${f.host}": it answers 127.0.0.1, localhost and [::1] on its own port, and the app spec's domains. A page on another site reaching your local app (DNS rebinding) is refused; to use another name, add it to the spec's domains, or start rehearse with --host.`,
+      };
   }
 }
 

@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { corsHeaders, preflight } from './cors.js';
 import { mapFailure, renderErrorPage, type Failure } from './errors.js';
 import { scanRequest } from './forward.js';
+import { HostAllowlist } from './hosts.js';
 import { BodyTooLarge, ClientTimeout, classify, forward, limitBody, readBody, watchClientSocket } from './proxy.js';
 import { RouteTable } from './route-table.js';
 import { serveStatic } from './static.js';
@@ -30,6 +31,8 @@ export class Router {
   private readonly transport: Transport;
   private server?: http.Server;
   private draining = false;
+  /** Set once the edge listens: the loopback names are accepted with its actual port. */
+  private hosts?: HostAllowlist;
 
   constructor(private readonly opts: RouterOptions) {
     this.table = new RouteTable(opts.routes);
@@ -69,6 +72,7 @@ export class Router {
       server.listen(this.opts.port ?? 8080, this.opts.host ?? '127.0.0.1', () => resolve());
     });
     const addr = server.address() as AddressInfo;
+    this.hosts = new HostAllowlist(this.opts.hosts ?? { names: [] }, addr.port);
     return `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
   }
 
@@ -130,6 +134,8 @@ export class Router {
     // While draining, no connection is kept for another request.
     if (this.draining) res.shouldKeepAlive = false;
     const l = this.opts.limits;
+    if (this.hosts?.allows(req.headers.host) === false)
+      return this.fail(req, res, { kind: 'host-not-allowed', host: req.headers.host! }, started);
     const inbound = scanRequest(req);
     if (inbound.conflictingFraming)
       return this.fail(
@@ -315,6 +321,10 @@ export class Router {
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const started = Date.now();
+    if (this.hosts?.allows(req.headers.host) === false) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return this.log(req, { status: 403, bytes: 0, note: `HOST_NOT_ALLOWED: ${req.headers.host}` }, started);
+    }
     const match = this.table.match(req.url ?? '/', req.headers.host);
     const up = match?.route.component ? this.upstreams.pick(match.route.component, new Set()) : undefined;
     if (!match || !up) {

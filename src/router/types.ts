@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { RouteModel } from '../spec/model.js';
+import type { HostPolicy } from './hosts.js';
 import type { Match } from './route-table.js';
 import type { StaticSiteOptions } from './static.js';
 
@@ -42,6 +43,8 @@ export interface RouterOptions {
   /** @default 8080; 0 picks a free port */
   port?: number;
   staticSites?: Record<string, StaticSiteOptions>;
+  /** Host headers answered besides the loopback names on the edge's port (hosts.ts). @default only those */
+  hosts?: HostPolicy;
   onAccess?: (e: AccessLogEntry) => void;
   /** Why an instance refused or dropped a connection, e.g. "web listens on 127.0.0.1:8080 ...". */
   explain?: (component: string, instance: string) => Promise<string | undefined>;

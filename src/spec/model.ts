@@ -99,6 +99,8 @@ export interface AppModel {
   databases: DatabaseModel[];
   /** Routes in match order: longest prefix first. */
   routes: RouteModel[];
+  /** The spec's `domains` (names only, `*.` kept for a wildcard): the edge accepts them as Host. */
+  domains: string[];
   /** Features of the spec that have no local effect, for the parity report. */
   notEmulated: string[];
   diagnostics: Diagnostic[];

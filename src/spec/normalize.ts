@@ -183,7 +183,10 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
     notEmulated.push(
       `databases (${spec.databases.map((d) => `${d.name}: ${d.engine}`).join(', ')}): not run; bindables point at a host of that name`,
     );
-  if (spec.domains?.length) notEmulated.push('domains: no local effect; the router answers on 127.0.0.1');
+  if (spec.domains?.length)
+    notEmulated.push(
+      'domains: no DNS or TLS locally; the router on 127.0.0.1 accepts them as Host (e.g. from /etc/hosts)',
+    );
   if (spec.alerts?.length || raws.some((r) => r.raw.alerts)) notEmulated.push('alerts: no local effect');
   if (spec.features?.length) notEmulated.push(`features (${spec.features.join(', ')}): no local effect`);
   if (spec.egress) notEmulated.push('egress: no local effect');
@@ -204,6 +207,7 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
         ...(d.version ? { version: d.version } : {}),
       })),
       routes,
+      domains: (spec.domains ?? []).map((d) => (d.wildcard && !d.domain.startsWith('*.') ? `*.${d.domain}` : d.domain)),
       notEmulated,
       diagnostics,
     },

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
@@ -18,7 +19,8 @@ it('builds a static site in a container and serves it with SPA semantics beside 
 it('a static site without a build serves what a build would publish: no dotfiles, nothing .dockerignore excludes', async () => {
   // The project folder itself, as a developer has it: secrets in .env, a git checkout, the spec.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rehearse-static-plain-'));
-  const spec = 'name: plain\nstatic_sites:\n  - name: site\n    github: { repo: example/plain, branch: main }\n';
+  const spec =
+    'name: plain\ndomains: [{ domain: plain.example.com }]\nstatic_sites:\n  - name: site\n    github: { repo: example/plain, branch: main }\n';
   mkdirSync(path.join(dir, '.do'));
   writeFileSync(path.join(dir, '.do/app.yaml'), spec);
   mkdirSync(path.join(dir, '.git'));
@@ -38,4 +40,12 @@ it('a static site without a build serves what a build would publish: no dotfiles
     expect(res.status, leak).toBe(404);
     expect(res.body).not.toMatch(/hunter2|token@|static_sites|not for the site/);
   }
+  // A page of another site whose name resolves to 127.0.0.1 (DNS rebinding) sends its own name as Host.
+  expect(await statusFor(app.routerUrl, 'rebind.attacker.example')).toBe(403);
+  expect(await statusFor(app.routerUrl, 'plain.example.com')).toBe(200); // the spec's domain
 });
+
+const statusFor = (url: string, host: string) =>
+  new Promise<number>((resolve, reject) =>
+    http.get(url, { headers: { host }, agent: false }, (res) => resolve(res.resume().statusCode!)).on('error', reject),
+  );

@@ -65,7 +65,9 @@ Examples:
       if (opts.detach) return detach(opts);
       if (opts.host && opts.host !== '127.0.0.1' && opts.host !== 'localhost')
         process.stderr.write(
-          pc.yellow(`warning: --host ${opts.host} exposes the router (and your app) beyond this machine\n`),
+          pc.yellow(
+            `warning: --host ${opts.host} exposes the router (and your app) beyond this machine, and widens the Host names the edge answers (DNS rebinding protection: ${/^(0\.0\.0\.0|::|\[::\])$/.test(opts.host) ? 'off' : `also ${opts.host}`})\n`,
+          ),
         );
       const onEvent = renderEvents();
       // Signals first, and one handler for the whole run: a Ctrl-C that lands while the app starts must still stop
