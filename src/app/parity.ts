@@ -27,16 +27,21 @@ export function parityReport(app: RunningApp): Parity {
       .filter((c) => c.kind !== 'static_site')
       .map((c) => `${c.name}: ${c.size.memory_mib} MiB, ${c.size.cpus} CPU (${c.size.slug}), OOM kill at the limit`),
     `health checks: period ${p.health.period_seconds} s, timeout ${p.health.timeout_seconds} s, failure threshold ${p.health.failure_threshold} (unless the spec says otherwise)`,
+    ...(p.liveness
+      ? [
+          `liveness checks: an instance failing ${p.liveness.failure_threshold} checks ${p.liveness.period_seconds} s apart is restarted; one stopped or removed from outside is replaced at once (unless the spec says otherwise)`,
+        ]
+      : []),
     `termination: SIGTERM, then SIGKILL after ${p.termination.grace_period_seconds} s (unless the spec says otherwise)`,
     `edge: ${app.routerMode} router${app.routerMode !== r.mode ? ` (production: ${r.mode})` : ''}, first byte within ${r.first_byte_timeout_seconds} s (${r.request_timeout_status} ${r.request_timeout_code}), body up to ${r.max_request_body_mib} MiB, headers up to ${r.max_header_bytes} bytes${r.compress ? ', gzip' : ''}`,
     'PRE_DEPLOY jobs before services, POST_DEPLOY after, FAILED_DEPLOY on failure, SCHEDULED on their cron',
   ];
-  const changed = (['router', 'health', 'termination'] as const).flatMap((group) =>
-    Object.entries(app.profile[group])
-      .filter(([k, v]) => (app.production[group] as Record<string, unknown>)[k] !== v)
+  const changed = (['router', 'health', 'liveness', 'termination'] as const).flatMap((group) =>
+    Object.entries(app.profile[group] ?? {})
+      .filter(([k, v]) => (app.production[group] as Record<string, unknown> | undefined)?.[k] !== v)
       .map(
         ([k, v]) =>
-          `${group}.${k} overridden: ${String(v)} here, ${String((app.production[group] as Record<string, unknown>)[k])} in production`,
+          `${group}.${k} overridden: ${String(v)} here, ${String((app.production[group] as Record<string, unknown> | undefined)?.[k])} in production`,
       ),
   );
   const notEmulated = [

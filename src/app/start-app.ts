@@ -67,6 +67,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     filesystem: { ...base.filesystem, ...(options.filesystem ? { mode: options.filesystem } : {}) },
     router: { ...base.router, ...o.router },
     health: { ...base.health, ...o.health },
+    ...(base.liveness ? { liveness: { ...base.liveness, ...o.liveness } } : {}),
     termination: { ...base.termination, ...o.termination },
   };
   const port = options.port ?? 0;
@@ -128,6 +129,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       const inst = runtime.allInstances().find((i) => i.name === instance);
       if (!inst) return undefined;
       if (inst.state === 'crashed' && inst.lastDiagnosis) return inst.lastDiagnosis.summary;
+      if (inst.state === 'unhealthy' && inst.problem) return inst.problem;
       const ls = await listeners(docker, inst.containerId);
       const port = model.components.find((c) => c.name === component)?.httpPort;
       return ls && port ? explainListeners(instance, port, ls) : undefined;
@@ -149,11 +151,14 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       const all = runtime.instancesOf(c.name);
       const live = all.filter((i) => i.state === 'live' && i.url);
       const crashed = all.find((i) => i.state === 'crashed' && i.lastDiagnosis);
+      const sick = all.find((i) => i.state === 'unhealthy' && i.problem);
       const why = crashed
         ? `crashed: ${crashed.lastDiagnosis!.summary}`
-        : all.some((i) => i.state === 'starting')
-          ? 'starting'
-          : 'stopped';
+        : sick
+          ? `unhealthy: ${sick.problem!}`
+          : all.some((i) => i.state === 'starting')
+            ? 'starting'
+            : 'stopped';
       router?.setUpstreams(
         c.name,
         live.map((i) => ({ name: i.name, url: i.url! })),

@@ -14,6 +14,8 @@ export interface StartOptions {
   overrides?: {
     router?: Partial<Profile['router']>;
     health?: Partial<Profile['health']>;
+    /** The liveness check's timing, e.g. a short window in a test of a hung instance. */
+    liveness?: Partial<NonNullable<Profile['liveness']>>;
     termination?: Partial<Profile['termination']>;
   };
   /** Filesystem mode. Default: the profile's (digitalocean: read-only). */

@@ -24,6 +24,13 @@ const schemas = () => {
     deprecated: z.boolean().default(false),
   });
 
+  const Check = z.strictObject({
+    initial_delay_seconds: seconds,
+    period_seconds: seconds,
+    timeout_seconds: seconds,
+    success_threshold: z.number().int().positive(),
+    failure_threshold: z.number().int().positive(),
+  });
   const ProfileSchema = z.strictObject({
     name: z.string(),
     title: z.string(),
@@ -40,13 +47,9 @@ const schemas = () => {
       workers_have_dns: z.boolean(),
     }),
     process: z.strictObject({ pids_limit: z.number().int().positive(), no_new_privileges: z.boolean() }),
-    health: z.strictObject({
-      initial_delay_seconds: seconds,
-      period_seconds: seconds,
-      timeout_seconds: seconds,
-      success_threshold: z.number().int().positive(),
-      failure_threshold: z.number().int().positive(),
-    }),
+    health: Check,
+    /** The restart-on-failure check; absent on a platform that runs none (then a hung instance stays hung). */
+    liveness: Check.optional(),
     termination: z.strictObject({ drain_seconds: seconds, grace_period_seconds: seconds }),
     build: z.strictObject({ timeout_seconds: seconds }),
     jobs: z.strictObject({ timeout_seconds: seconds }),

@@ -1,7 +1,7 @@
 /**
- * One running instance of a component: its container, its logs, its state as the router sees it, and its
- * supervision. A crash produces one diagnosis and a restart after a backoff (1 s, doubling to 30 s, reset once
- * an instance has run a minute), the way the platform restarts a crashed container.
+ * One running instance of a component: its container (replaced by a new one when it is removed outside
+ * rehearse), its logs, its state as the router sees it. Its Supervisor (supervisor.ts) owns the lifecycle after
+ * the first start: crashes, engine events, liveness, restarts, all through the app's change queue.
  */
 import type { Profile } from '../profile/profile.js';
 import type { ComponentModel } from '../spec/model.js';
@@ -9,8 +9,10 @@ import { diagnose, noticeFor, type Diagnosis } from './diagnose.js';
 import type { Engine } from './engine.js';
 import { followLogs, LogTail } from './logs.js';
 import { waitUntilLive } from './readiness.js';
+import { Supervisor, type Supervision } from './supervisor.js';
 
-export type InstanceState = 'starting' | 'live' | 'crashed' | 'stopped';
+/** `unhealthy`: running but out of the router (paused, failing its liveness check); `problem` says why. */
+export type InstanceState = 'starting' | 'live' | 'crashed' | 'unhealthy' | 'stopped';
 
 export interface InstanceEvents {
   log?(instance: string, line: string, stream: 'stdout' | 'stderr'): void;
@@ -18,9 +20,6 @@ export interface InstanceEvents {
   crash?(d: Diagnosis): void;
   notice?(component: string, message: string): void;
 }
-
-const BACKOFF_MAX_MS = 30_000;
-const STABLE_MS = 60_000;
 
 export class Instance {
   readonly name: string;
@@ -33,25 +32,54 @@ export class Instance {
   readonly tail = new LogTail();
   /** Resolves with the exit code of the current run. */
   exited: Promise<number> = Promise.resolve(0);
-  private stopping = false;
+  /** Why an `unhealthy` instance is out of the router. */
+  problem?: string;
+  /** Counts starts (and planned stops): an exit or event of an older run is never taken for the current one's. */
+  run = 0;
   private noticed = false;
-  private backoffMs = 1000;
-  private timer?: NodeJS.Timeout;
+  private id: string;
+  private readonly supervisor?: Supervisor;
 
   constructor(
     private readonly docker: Engine,
     readonly component: ComponentModel,
     readonly index: number,
-    readonly containerId: string,
+    containerId: string,
     private readonly profile: Profile,
-    private readonly events: InstanceEvents,
+    readonly events: InstanceEvents,
     private readonly mask: (s: string) => string,
+    supervision?: Supervision,
   ) {
     this.name = `${component.name}-${index}`;
+    this.id = containerId;
+    if (supervision) this.supervisor = new Supervisor(this, docker, supervision);
+  }
+
+  /** The current container: a new one after the old one was removed outside rehearse. */
+  get containerId(): string {
+    return this.id;
+  }
+
+  /** Replaces a container removed outside rehearse by a new one with the same configuration. */
+  async replaceContainer(create: () => Promise<string>): Promise<void> {
+    this.id = await create();
+  }
+
+  /** Reads the published port again (it moves when the container is reconnected); true when it changed. */
+  async refreshUrl(): Promise<boolean> {
+    if (this.component.httpPort === undefined) return false;
+    const info = await this.docker.getContainer(this.id).inspect();
+    const published = info.NetworkSettings.Ports[`${this.component.httpPort}/tcp`]?.[0]?.HostPort;
+    const url = published ? `http://127.0.0.1:${published}` : undefined;
+    if (url === this.url) return false;
+    if (url) this.url = url;
+    else delete this.url;
+    return true;
   }
 
   /** Starts the container (again), following its output from this start on. */
   async start(): Promise<void> {
+    this.run++;
     const container = this.docker.getContainer(this.containerId);
     const since = Math.floor(Date.now() / 1000);
     this.exited = container.wait({ condition: 'next-exit' }).then(
@@ -72,18 +100,14 @@ export class Instance {
         }
       }
     });
-    const port = async () => {
-      if (this.component.httpPort === undefined) return;
-      const info = await container.inspect();
-      const published = info.NetworkSettings.Ports[`${this.component.httpPort}/tcp`]?.[0]?.HostPort;
-      if (published) this.url = `http://127.0.0.1:${published}`;
-    };
     // Both awaited together: a failure of one never leaves the other's rejection unheard.
-    await Promise.all([logs, port()]);
+    await Promise.all([logs, this.refreshUrl()]);
   }
 
-  setState(state: InstanceState) {
+  setState(state: InstanceState, problem?: string) {
     this.state = state;
+    if (problem) this.problem = problem;
+    else delete this.problem;
     this.events.state?.(this);
   }
 
@@ -106,7 +130,7 @@ export class Instance {
   }
 
   /** The diagnosis of a run that ended, from the engine's record and the last log lines; kept in history. */
-  private async diagnoseEnd(code: number): Promise<Diagnosis | undefined> {
+  async diagnoseEnd(code: number): Promise<Diagnosis | undefined> {
     const info = await this.docker
       .getContainer(this.containerId)
       .inspect()
@@ -131,53 +155,39 @@ export class Instance {
     return d ? `${d.summary} It never became live` : `${this.name} exited with code ${code} before it became live`;
   }
 
-  /** Restarts the instance each time it crashes, until stop(). */
-  supervise(): void {
-    void this.exited.then(async (code) => {
-      if (this.stopping) return;
-      const d = await this.diagnoseEnd(code);
-      if (!d || this.stopping) return;
-      this.setState('crashed');
-      this.events.crash?.(d);
-      const ran = d.ranSeconds * 1000;
-      this.backoffMs = ran > STABLE_MS ? 1000 : this.backoffMs;
-      const wait = this.backoffMs;
-      this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
-      this.timer = setTimeout(() => void this.restartAfterCrash(), wait);
-    });
+  /** A diagnosis the engine could not give (the container is gone), kept in history like any other. */
+  record(d: Diagnosis): Diagnosis {
+    this.lastDiagnosis = d;
+    this.history.push(d);
+    return d;
   }
 
-  private async restartAfterCrash() {
-    if (this.stopping) return;
-    this.restarts++;
-    this.setState('starting');
-    try {
-      await this.start();
-      this.supervise();
-      await this.waitLive();
-    } catch {
-      // A failed restart is just another crash: supervise() has already scheduled the next attempt.
-    }
+  /** From now on the supervisor owns this instance: crashes, engine events, liveness. */
+  supervise(): void {
+    this.supervisor?.watch();
   }
 
   /** Stops supervising; the container itself is stopped by the runtime. */
   stop() {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.supervisor?.stop();
     this.setState('stopped');
   }
 
-  /** Live restart on request (`rehearse restart`): SIGTERM, grace, start, wait live. */
+  /** Live restart on request (`rehearse restart`): SIGTERM, grace, start, wait live; queued behind other changes. */
   async restart(): Promise<void> {
-    this.stopping = true;
+    if (this.supervisor) return this.supervisor.restart();
+    this.run++; // the exit this stop causes is not a crash
     this.setState('starting');
     await this.docker
       .getContainer(this.containerId)
       .stop({ t: this.component.graceSeconds })
       .catch(() => undefined);
-    this.stopping = false;
     await this.start();
-    this.supervise();
     await this.waitLive();
+  }
+
+  /** An engine event about this instance's container (die, kill, pause, destroy, network disconnect...). */
+  engineEvent(action: string): void {
+    this.supervisor?.engineEvent(action);
   }
 }

@@ -9,10 +9,12 @@ import { RehearseError } from '../shared/errors.js';
 import { appLabels, LABEL } from '../shared/labels.js';
 import type { AppModel, ComponentModel, JobKind } from '../spec/model.js';
 import { buildComponent } from './build.js';
+import { ChangeQueue } from './change-queue.js';
 import { reapOrphans, removeApp, stopApp } from './cleanup.js';
 import { containerOptions } from './container-config.js';
 import type { Diagnosis } from './diagnose.js';
 import type { Engine } from './engine.js';
+import { followEngineEvents } from './engine-events.js';
 import { Instance } from './instance.js';
 import { isolateSiblings } from './isolation.js';
 import { jobFailure, runJob, Scheduler, type JobRun } from './jobs.js';
@@ -27,6 +29,9 @@ export interface RuntimeEvents {
   notice?(component: string, message: string): void;
 }
 
+/** Engine events that may leave an instance different from what it should be. */
+const RECONCILE_ON = new Set(['die', 'kill', 'stop', 'destroy', 'oom', 'pause', 'unpause', 'disconnect', 'connect']);
+
 export class AppRuntime {
   readonly network: string;
   private readonly images = new Map<string, string>();
@@ -36,6 +41,9 @@ export class AppRuntime {
   private readonly generations = new Map<string, number>();
   private scheduler?: Scheduler;
   private runs = 0;
+  /** Rollouts, restarts, repairs and the stop, one at a time (change-queue.ts). */
+  readonly changes = new ChangeQueue();
+  private unfollow?: () => void;
 
   constructor(
     readonly docker: Engine,
@@ -47,15 +55,8 @@ export class AppRuntime {
     events: RuntimeEvents = {},
   ) {
     this.network = `rehearse-${appId}`;
-    // A restarted container gets a fresh network namespace: its replica isolation must be set again.
-    const onState = events.state;
-    this.events = {
-      ...events,
-      state: (inst) => {
-        onState?.(inst);
-        if (inst.state === 'live' && inst.restarts > 0) void this.isolate(inst.component).catch(() => undefined);
-      },
-    };
+    // A restarted container gets a fresh network namespace: its supervisor sets replica isolation again.
+    this.events = events;
     this.mask = masker(
       model.components.flatMap((c) => [...c.env, ...c.buildEnv].filter((e) => e.secret).map((e) => e.value)),
     );
@@ -148,6 +149,7 @@ export class AppRuntime {
 
   /** Starts every instance of services and workers, waits until all are live, then isolates replicas. */
   async startServices(signal?: AbortSignal): Promise<void> {
+    await this.followEvents();
     const runnable = this.model.components.filter((c) => c.kind === 'service' || c.kind === 'worker');
     // All at once, as the platform starts a deploy's instances; every creation is awaited before a failure is
     // thrown, so none is left running behind the cleanup.
@@ -167,6 +169,24 @@ export class AppRuntime {
     for (const c of runnable) await this.isolate(c);
   }
 
+  /** What the engine reports on the app's objects goes to the supervisor of the instance concerned. */
+  private async followEvents() {
+    if (this.unfollow) return;
+    this.unfollow = await followEngineEvents(
+      this.docker,
+      this.appId,
+      (e) => {
+        if (!RECONCILE_ON.has(e.action)) return; // exec_* of the probes, start, create: nothing to repair
+        this.instances.find((i) => i.containerId === e.containerId)?.engineEvent(e.action);
+      },
+      (err) =>
+        this.events.notice?.(
+          'rehearse',
+          `the engine's event stream failed (${err.message}): supervision falls back to exits and liveness checks`,
+        ),
+    );
+  }
+
   private async isolate(c: ComponentModel) {
     if (c.instanceCount < 2 || this.profile.network.instances_reach_each_other) return;
     await isolateSiblings(
@@ -184,6 +204,11 @@ export class AppRuntime {
    */
   async replace(c: ComponentModel): Promise<void> {
     await this.buildOne(c);
+    // The build runs beside other changes; the rollout itself waits its turn.
+    await this.changes.run(`rollout ${c.name}`, () => this.rollout(c));
+  }
+
+  private async rollout(c: ComponentModel): Promise<void> {
     const olds = this.instancesOf(c.name);
     const generation = (this.generations.get(c.name) ?? 0) + 1;
     this.generations.set(c.name, generation);
@@ -230,18 +255,23 @@ export class AppRuntime {
       throw new RehearseError('BUILD_FAILED', `image ${image} of "${c.name}" is not in the local engine`, {
         hint: `pull or build it first ("docker pull ${image}"); rehearse never pulls on its own`,
       });
-    const container = await this.docker.createContainer(
-      containerOptions(c, this.profile, {
-        appId: this.appId,
-        project: this.project,
-        session: this.session,
-        network: this.network,
-        image,
-        index,
-        generation,
-      }),
-    );
-    const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask);
+    const options = containerOptions(c, this.profile, {
+      appId: this.appId,
+      project: this.project,
+      session: this.session,
+      network: this.network,
+      image,
+      index,
+      generation,
+    });
+    const container = await this.docker.createContainer(options);
+    const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask, {
+      queue: this.changes,
+      create: async () => (await this.docker.createContainer(options)).id,
+      network: this.network,
+      aliases: options.NetworkingConfig?.EndpointsConfig?.[this.network]?.Aliases ?? [],
+      repaired: (i) => this.isolate(i.component),
+    });
     this.instances.push(inst);
     await inst.start();
     return inst;
@@ -261,6 +291,8 @@ export class AppRuntime {
    */
   async stop(graceSeconds?: number): Promise<void> {
     this.scheduler?.stop();
+    this.unfollow?.();
+    await this.changes.close(); // a repair or rollout under way is aborted, none starts after this
     for (const i of this.instances) i.stop();
     await Promise.all(
       this.instances.map(async (inst) => {
@@ -287,6 +319,8 @@ export class AppRuntime {
 
   async remove(): Promise<void> {
     this.scheduler?.stop();
+    this.unfollow?.();
+    await this.changes.close();
     for (const i of this.instances) i.stop();
     await removeApp(this.docker, this.appId);
   }

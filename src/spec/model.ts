@@ -52,6 +52,8 @@ export interface ComponentModel {
   httpPort?: number;
   internalPorts: number[];
   health?: HealthCheckModel;
+  /** The restart-on-failure check (liveness_health_check, else the profile's default on http_port). */
+  liveness?: HealthCheckModel;
   size: InstanceSize;
   instanceCount: number;
   drainSeconds: number;

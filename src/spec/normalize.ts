@@ -159,6 +159,11 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
       model.httpPort = httpPort;
       model.health = healthCheck(raw.health_check as HealthCheckSpec | undefined, httpPort, profile);
     }
+    const live = raw.liveness_health_check as HealthCheckSpec | undefined;
+    // A worker has no http_port: its liveness check needs a port of its own (the platform requires one).
+    const livePort = live?.port ?? httpPort;
+    if (profile.liveness && livePort !== undefined && (kind === 'service' || kind === 'worker'))
+      model.liveness = healthCheck(live, livePort, { health: profile.liveness });
     if (kind === 'job') {
       model.jobKind = raw.kind as ComponentModel['jobKind'];
       const schedule = raw.schedule as { cron: string; time_zone?: string } | undefined;
@@ -241,7 +246,7 @@ export function imageRef(image: z.output<typeof ImageSource>): string {
   return image.digest ? `${base}@${image.digest}` : `${base}:${image.tag ?? 'latest'}`;
 }
 
-function healthCheck(h: HealthCheckSpec | undefined, httpPort: number, profile: Profile) {
+function healthCheck(h: HealthCheckSpec | undefined, httpPort: number, profile: Pick<Profile, 'health'>) {
   const d = profile.health;
   const httpPath = h?.http_path ?? h?.path;
   return {

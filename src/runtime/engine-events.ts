@@ -1,0 +1,47 @@
+/**
+ * The engine's event stream for one app (`docker events` filtered on its label): what happens to its containers
+ * and its network, whoever did it. The supervisors reconcile on these instead of polling.
+ */
+import readline from 'node:readline';
+import { LABEL } from '../shared/labels.js';
+import type { Engine } from './engine.js';
+
+export interface EngineEvent {
+  type: 'container' | 'network';
+  action: string;
+  /** The container concerned (for a network event, the one connected or disconnected). */
+  containerId: string;
+}
+
+/** Follows the app's events until the returned function is called. */
+export async function followEngineEvents(
+  docker: Engine,
+  appId: string,
+  onEvent: (e: EngineEvent) => void,
+  onError: (err: Error) => void,
+): Promise<() => void> {
+  const stream = (await docker.getEvents({
+    filters: { label: [`${LABEL.app}=${appId}`], type: ['container', 'network'] },
+  })) as NodeJS.ReadableStream & { destroy(): void; socket?: { unref(): void } };
+  // The stream must not keep the process alive, as the log streams must not.
+  (stream as unknown as { socket?: { unref(): void } }).socket?.unref();
+  let closed = false;
+  stream.on('error', (err: Error) => !closed && onError(err));
+  readline.createInterface({ input: stream }).on('line', (line) => {
+    let e: { Type?: string; Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+    try {
+      e = JSON.parse(line) as typeof e;
+    } catch {
+      return;
+    }
+    const type = e.Type === 'network' ? 'network' : e.Type === 'container' ? 'container' : undefined;
+    const containerId = type === 'network' ? e.Actor?.Attributes?.container : e.Actor?.ID;
+    // "exec_start: sh -c ..." and "health_status: healthy" carry their detail after a colon.
+    const action = (e.Action ?? '').split(':')[0]!;
+    if (type && containerId && action) onEvent({ type, action, containerId });
+  });
+  return () => {
+    closed = true;
+    stream.destroy();
+  };
+}
