@@ -130,6 +130,9 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       if (!inst) return undefined;
       if (inst.state === 'crashed' && inst.lastDiagnosis) return inst.lastDiagnosis.summary;
       if (inst.state === 'unhealthy' && inst.problem) return inst.problem;
+      // Being restarted: what its sockets say now is about the new run, not the one that failed this request.
+      if (inst.state === 'starting' && inst.lastDiagnosis)
+        return `${instance} is being restarted after: ${inst.lastDiagnosis.summary}`;
       const ls = await listeners(docker, inst.containerId);
       const port = model.components.find((c) => c.name === component)?.httpPort;
       return ls && port ? explainListeners(instance, port, ls) : undefined;

@@ -15,6 +15,7 @@ export class ChangeQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private current?: AbortController;
   private closed = false;
+  private pending = 0;
   /** What runs now, for diagnostics ("restart web-1"). */
   running?: string;
 
@@ -22,8 +23,14 @@ export class ChangeQueue {
     return this.closed;
   }
 
+  /** Nothing queued, nothing under way. */
+  get idle() {
+    return this.pending === 0;
+  }
+
   /** Runs `change` after every change queued before it; rejects with QueueClosed once the queue is closed. */
   run<T>(what: string, change: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.pending++;
     const next = this.tail.then(async () => {
       if (this.closed) throw new QueueClosed();
       const ctl = new AbortController();
@@ -36,6 +43,10 @@ export class ChangeQueue {
         this.running = undefined;
       }
     });
+    void next.then(
+      () => this.pending--,
+      () => this.pending--,
+    );
     // The chain goes on whatever one change did; its caller gets the outcome.
     this.tail = next.catch(() => undefined);
     return next;

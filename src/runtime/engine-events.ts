@@ -13,16 +13,30 @@ export interface EngineEvent {
   containerId: string;
 }
 
-/** Follows the app's events until the returned function is called. */
+/**
+ * Follows the app's events until the returned function is called. Two streams: containers by the app's label,
+ * and the app network by its name (the engine's network events carry no labels, so a label filter drops them).
+ */
 export async function followEngineEvents(
   docker: Engine,
-  appId: string,
+  app: { appId: string; network: string },
   onEvent: (e: EngineEvent) => void,
   onError: (err: Error) => void,
 ): Promise<() => void> {
-  const stream = (await docker.getEvents({
-    filters: { label: [`${LABEL.app}=${appId}`], type: ['container', 'network'] },
-  })) as NodeJS.ReadableStream & { destroy(): void; socket?: { unref(): void } };
+  const streams = await Promise.all([
+    follow(docker, { label: [`${LABEL.app}=${app.appId}`], type: ['container'] }, onEvent, onError),
+    follow(docker, { network: [app.network], type: ['network'] }, onEvent, onError),
+  ]);
+  return () => streams.forEach((stop) => stop());
+}
+
+async function follow(
+  docker: Engine,
+  filters: Record<string, string[]>,
+  onEvent: (e: EngineEvent) => void,
+  onError: (err: Error) => void,
+): Promise<() => void> {
+  const stream = (await docker.getEvents({ filters })) as NodeJS.ReadableStream & { destroy(): void };
   // The stream must not keep the process alive, as the log streams must not.
   (stream as unknown as { socket?: { unref(): void } }).socket?.unref();
   let closed = false;

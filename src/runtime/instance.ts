@@ -186,6 +186,11 @@ export class Instance {
     await this.waitLive();
   }
 
+  /** The supervisor has a repair pending or an event to reconcile. */
+  get busy(): boolean {
+    return this.supervisor?.busy ?? false;
+  }
+
   /** An engine event about this instance's container (die, kill, pause, destroy, network disconnect...). */
   engineEvent(action: string): void {
     this.supervisor?.engineEvent(action);

@@ -174,7 +174,7 @@ export class AppRuntime {
     if (this.unfollow) return;
     this.unfollow = await followEngineEvents(
       this.docker,
-      this.appId,
+      { appId: this.appId, network: this.network },
       (e) => {
         if (!RECONCILE_ON.has(e.action)) return; // exec_* of the probes, start, create: nothing to repair
         this.instances.find((i) => i.containerId === e.containerId)?.engineEvent(e.action);
@@ -275,6 +275,11 @@ export class AppRuntime {
     this.instances.push(inst);
     await inst.start();
     return inst;
+  }
+
+  /** No change queued or under way, and no supervisor with a repair pending: the app is as it should be. */
+  quiet(): boolean {
+    return this.changes.idle && this.instances.every((i) => !i.busy);
   }
 
   instancesOf(component: string): Instance[] {

@@ -44,12 +44,19 @@ export class Supervisor {
   private settle?: NodeJS.Timeout;
   /** The run that a `kill`/`destroy` from outside ended: its exit is no crash of the app's. */
   private killedRun = -1;
+  /** Exits being diagnosed and events waiting to be reconciled. */
+  private inFlight = 0;
 
   constructor(
     private readonly inst: Instance,
     private readonly docker: Engine,
     private readonly s: Supervision,
   ) {}
+
+  /** Something is about to change: an exit being handled, a repair scheduled, events not yet reconciled. */
+  get busy(): boolean {
+    return !this.stopped && (this.inFlight > 0 || this.timers.size > 0 || this.settle !== undefined);
+  }
 
   /** Follows the current run: its exit, its liveness. Called after each start. */
   watch(): void {
@@ -78,7 +85,10 @@ export class Supervisor {
     if (this.stopped || !this.watching) return; // a job's run, or an instance not yet live: the deploy owns it
     if (action === 'kill' || action === 'destroy') this.killedRun = this.inst.run;
     clearTimeout(this.settle);
-    this.settle = setTimeout(() => void this.reconcile(this.inst.run), SETTLE_MS);
+    this.settle = setTimeout(() => {
+      this.settle = undefined;
+      void this.reconcile(this.inst.run);
+    }, SETTLE_MS);
   }
 
   private later(ms: number, fn: () => void) {
@@ -88,6 +98,15 @@ export class Supervisor {
 
   private async onExit(run: number, code: number) {
     if (this.stopped || this.inst.run !== run) return;
+    this.inFlight++;
+    try {
+      await this.handleExit(run, code);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async handleExit(run: number, code: number) {
     // The engine's `kill` event may trail the exit by a few milliseconds.
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     if (this.stopped || this.inst.run !== run) return;
@@ -196,6 +215,7 @@ export class Supervisor {
         if (this.inst.state === 'unhealthy' || moved) {
           this.inst.setState('starting');
           await this.inst.waitLive(signal);
+          this.startLiveness(run); // failures counted before the repair no longer count
           await this.s.repaired(this.inst).catch(() => undefined);
         }
       })
