@@ -17,8 +17,12 @@ export interface StartOptions {
     /** The liveness check's timing, e.g. a short window in a test of a hung instance. */
     liveness?: Partial<NonNullable<Profile['liveness']>>;
     termination?: Partial<Profile['termination']>;
+    filesystem?: Partial<Pick<Profile['filesystem'], 'ephemeral_limit_mib'>>;
   };
-  /** Filesystem mode. Default: the profile's (digitalocean: read-only). */
+  /**
+   * Filesystem mode. Default: the profile's (digitalocean: ephemeral, production's writable disk, wiped on restart
+   * and capped). read-only is a strict mode: only /dev/shm is writable.
+   */
   filesystem?: 'read-only' | 'ephemeral';
   /** Router port. Default 0: any free port, so parallel test files never collide. */
   port?: number;
@@ -28,6 +32,11 @@ export interface StartOptions {
   exclusive?: boolean;
   /** Values for SECRETs and EV[...] envs; they win over `.env` and the process environment. */
   env?: Record<string, string>;
+  /**
+   * Rebuild and roll out a component when a file of its source changes, and apply spec edits (reloaded with these
+   * same options) to the components they change; stop() ends the watching. The CLI's `up --watch`. Default false.
+   */
+  watch?: boolean;
   /** Progress, logs and diagnoses, for the CLI to render. The library itself prints nothing. */
   onEvent?: (e: AppEvent) => void;
 }
@@ -41,6 +50,8 @@ export type AppEvent =
   | { type: 'job'; kind: string; job: string; code: number }
   | { type: 'watch'; ok: boolean; message: string }
   | { type: 'notice'; component: string; message: string }
+  /** An error rehearse tolerated and worked around; the CLI shows it under --verbose. */
+  | { type: 'trace'; message: string }
   | { type: 'access'; entry: AccessLogEntry };
 
 export interface ExecResult {
@@ -73,5 +84,22 @@ export interface RunningApp extends AsyncDisposable {
   restart(component: string): Promise<void>;
   /** Crash diagnoses seen so far. */
   diagnoses(): Diagnosis[];
+  /** Each running instance as its supervisor sees it now: state, the URL the edge dials, its container. */
+  instances(): InstanceStatus[];
+  /** True when no change (rollout, restart, repair) is queued, under way or pending: the app is as it should be. */
+  settled(): boolean;
   stop(): Promise<void>;
+}
+
+export interface InstanceStatus {
+  name: string;
+  component: string;
+  state: 'starting' | 'live' | 'crashed' | 'unhealthy' | 'stopped';
+  /** Why it is unhealthy (paused, failing its liveness check). */
+  problem?: string;
+  /** http://127.0.0.1:<published port>, for a service. */
+  url?: string;
+  containerId: string;
+  restarts: number;
+  history: Diagnosis[];
 }

@@ -1,11 +1,13 @@
 /**
- * One running instance of a component: its container (replaced by a new one when it is removed outside
- * rehearse), its logs, its state as the router sees it. Its Supervisor (supervisor.ts) owns the lifecycle after
- * the first start: crashes, engine events, liveness, restarts, all through the app's change queue.
+ * One running instance of a component: its container (a fresh one, with a fresh disk, at every restart, as the
+ * platform restarts an instance; also when the old one was removed outside rehearse), its logs, its disk, its
+ * state as the router sees it. Its Supervisor (supervisor.ts) owns the lifecycle after the first start: crashes,
+ * engine events, liveness, restarts, all through the app's change queue.
  */
 import type { Profile } from '../profile/profile.js';
 import type { ComponentModel } from '../spec/model.js';
 import { diagnose, noticeFor, type Diagnosis } from './diagnose.js';
+import { diskFullSummary, watchDisk, type DiskWatch } from './disk-watch.js';
 import type { Engine } from './engine.js';
 import { followLogs, LogTail } from './logs.js';
 import { waitUntilLive } from './readiness.js';
@@ -19,6 +21,8 @@ export interface InstanceEvents {
   state?(inst: Instance): void;
   crash?(d: Diagnosis): void;
   notice?(component: string, message: string): void;
+  /** An error rehearse tolerated (a probe that could not run, a read that failed), for --verbose. */
+  trace?(message: string): void;
 }
 
 export class Instance {
@@ -39,6 +43,9 @@ export class Instance {
   private noticed = false;
   private id: string;
   private readonly supervisor?: Supervisor;
+  private disk?: DiskWatch;
+  /** Why rehearse itself ended the current run (its disk filled), for that run's diagnosis. */
+  private replacedFor?: string;
 
   constructor(
     private readonly docker: Engine,
@@ -60,8 +67,17 @@ export class Instance {
     return this.id;
   }
 
-  /** Replaces a container removed outside rehearse by a new one with the same configuration. */
-  async replaceContainer(create: () => Promise<string>): Promise<void> {
+  /**
+   * A fresh container (and disk) for the next run, from the same options: the old one, stopped by the caller
+   * or already gone, is removed first (it holds the name).
+   */
+  async renew(create: () => Promise<string>): Promise<void> {
+    this.disk?.stop();
+    this.replacedFor = undefined;
+    await this.docker
+      .getContainer(this.id)
+      .remove({ force: true })
+      .catch((err: Error) => this.events.trace?.(`removing ${this.name}'s old container: ${err.message}`));
     this.id = await create();
   }
 
@@ -102,6 +118,28 @@ export class Instance {
     });
     // Both awaited together: a failure of one never leaves the other's rejection unheard.
     await Promise.all([logs, this.refreshUrl()]);
+    this.watchDisk();
+  }
+
+  /** Ephemeral disk: replaced when full, as production does. */
+  private watchDisk() {
+    this.disk?.stop();
+    const fs = this.profile.filesystem;
+    if (fs.mode !== 'ephemeral') return;
+    const id = this.containerId;
+    this.disk = watchDisk(
+      this.docker,
+      id,
+      fs.ephemeral_limit_mib,
+      (used) => {
+        this.replacedFor = diskFullSummary(this.name, used, fs.ephemeral_limit_mib);
+        void this.docker
+          .getContainer(id)
+          .kill()
+          .catch((err: Error) => this.events.trace?.(`replacing ${this.name}: ${err.message}`));
+      },
+      (m) => this.events.trace?.(m),
+    );
   }
 
   setState(state: InstanceState, problem?: string) {
@@ -116,7 +154,13 @@ export class Instance {
     const health = this.component.health;
     if (health && this.url) {
       await waitUntilLive(
-        { docker: this.docker, containerId: this.containerId, component: this.name, url: this.url },
+        {
+          docker: this.docker,
+          containerId: this.containerId,
+          component: this.name,
+          url: this.url,
+          trace: (m) => this.events.trace?.(m),
+        },
         {
           health,
           exited: this.exited,
@@ -143,6 +187,7 @@ export class Instance {
       finishedAt: info.State.FinishedAt,
     };
     const d = diagnose(this.component, this.name, end, this.tail.last(30), this.profile);
+    if (this.replacedFor) d.summary = this.replacedFor;
     this.lastDiagnosis = d;
     this.history.push(d);
     return d;
@@ -170,20 +215,17 @@ export class Instance {
   /** Stops supervising; the container itself is stopped by the runtime. */
   stop() {
     this.supervisor?.stop();
+    this.disk?.stop();
     this.setState('stopped');
   }
 
-  /** Live restart on request (`rehearse restart`): SIGTERM, grace, start, wait live; queued behind other changes. */
+  /**
+   * Live restart on request (`rehearse restart`): SIGTERM, grace, a fresh container, wait live; queued behind
+   * the app's other changes. Only a supervised instance (every service and worker) can be restarted.
+   */
   async restart(): Promise<void> {
-    if (this.supervisor) return this.supervisor.restart();
-    this.run++; // the exit this stop causes is not a crash
-    this.setState('starting');
-    await this.docker
-      .getContainer(this.containerId)
-      .stop({ t: this.component.graceSeconds })
-      .catch(() => undefined);
-    await this.start();
-    await this.waitLive();
+    if (!this.supervisor) throw new Error(`${this.name} is not supervised`);
+    return this.supervisor.restart();
   }
 
   /** The supervisor has a repair pending or an event to reconcile. */

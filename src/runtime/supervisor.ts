@@ -3,6 +3,7 @@
  * what the engine says (events filtered on the app's labels, engine-events.ts) and with the platform's liveness
  * check (profile `liveness`, app-platform.md §1.5). Every change it makes runs in the app's change queue, so it
  * never interleaves with a rollout, a `restart` or a stop (issue 17):
+ * - every restart is a fresh container (and disk), as the platform's;
  * - an app that crashes is restarted after a backoff (1 s doubling to 30 s, reset once it ran a minute), as the
  *   platform restarts a crashed container; a container stopped, killed or removed from outside (`docker kill`,
  *   `docker rm -f`) is replaced at once, the way the platform replaces a lost instance;
@@ -19,7 +20,7 @@ import { probeFor } from './readiness.js';
 
 export interface Supervision {
   queue: ChangeQueue;
-  /** Creates a container with this instance's configuration (the old one was removed outside rehearse). */
+  /** Creates a container with this instance's configuration (the old one is removed first). */
   create(): Promise<string>;
   /** The app network and the instance's DNS aliases on it. */
   network: string;
@@ -76,9 +77,13 @@ export class Supervisor {
 
   /** `rehearse restart`: in the queue, SIGTERM and the component's grace, start, wait live. */
   restart(): Promise<void> {
-    return this.s.queue.run(`restart ${this.inst.name}`, (signal) =>
-      this.cycle(signal, this.inst.component.graceSeconds),
-    );
+    return this.s.queue
+      .run(`restart ${this.inst.name}`, (signal) => this.cycle(signal, this.inst.component.graceSeconds))
+      .catch((err: unknown) => {
+        // The caller hears why; supervision goes on trying, as after any failed start.
+        if (!this.stopped && !this.s.queue.isClosed && this.inst.state !== 'live') this.backoff(this.inst.run);
+        throw err;
+      });
   }
 
   engineEvent(action: string): void {
@@ -151,28 +156,18 @@ export class Supervisor {
       });
   }
 
-  /** Stop (when running), replace (when removed), start, wait live. Runs inside the queue. */
+  /** Stop (when running), a fresh container, start, wait live. Runs inside the queue. */
   private async cycle(signal: AbortSignal, graceSeconds: number): Promise<void> {
     this.inst.run++; // the exit this causes is not a crash
     clearTimeout(this.livenessTimer);
     this.inst.restarts++;
     this.inst.setState('starting');
-    const container = () => this.docker.getContainer(this.inst.containerId);
-    const info = await container()
-      .inspect()
-      .catch(() => undefined);
-    if (!info) await this.inst.replaceContainer(() => this.s.create());
-    else {
-      if (info.State.Paused)
-        await container()
-          .unpause()
-          .catch(() => undefined);
-      if (info.State.Running)
-        await container()
-          .stop({ t: graceSeconds })
-          .catch(() => undefined);
-      if (!info.NetworkSettings.Networks[this.s.network]) await this.connect();
-    }
+    const container = this.docker.getContainer(this.inst.containerId);
+    const info = await container.inspect().catch(() => undefined);
+    if (info?.State.Paused) await container.unpause().catch(() => undefined);
+    if (info?.State.Running) await container.stop({ t: graceSeconds }).catch(() => undefined);
+    // A fresh container (and disk) for every run, as the platform restarts an instance; it is on the network.
+    await this.inst.renew(() => this.s.create());
     if (signal.aborted || this.stopped) return;
     await this.inst.start();
     this.watch();

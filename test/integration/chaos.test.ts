@@ -7,7 +7,6 @@
  */
 import { expect, it } from 'vitest';
 import { startApp, type AppEvent } from '../../src/app/index.js';
-import { internals } from '../../src/app/internals.js';
 import type { AccessLogEntry } from '../../src/router/server.js';
 import { containerOf, docker, twoInstanceHello } from '../helpers/supervised.js';
 
@@ -43,7 +42,6 @@ it(`${FAULTS} random faults on a two-instance service: it always serves again, n
     spec: twoInstanceHello(),
     onEvent: (e: AppEvent) => e.type === 'access' && access.push(e.entry),
   });
-  const runtime = internals.get(app)!.runtime;
   const net = docker.getNetwork(`rehearse-${app.appId}`);
   const seen: { n: number; status: number | string }[] = [];
   const log: string[] = [];
@@ -76,7 +74,7 @@ it(`${FAULTS} random faults on a two-instance service: it always serves again, n
   const settled = async (ms: number) => {
     const deadline = Date.now() + ms;
     for (;;) {
-      const all = runtime.allInstances();
+      const all = app.instances();
       const states = all.map((i) => `${i.name}:${i.state}`);
       const ports = await Promise.all(
         all.map(async (i) => {
@@ -87,11 +85,9 @@ it(`${FAULTS} random faults on a two-instance service: it always serves again, n
           return `http://127.0.0.1:${info?.NetworkSettings.Ports['8080/tcp']?.[0]?.HostPort}` === i.url;
         }),
       );
-      if (all.length === 2 && all.every((i) => i.state === 'live') && ports.every(Boolean) && runtime.quiet()) return;
+      if (all.length === 2 && all.every((i) => i.state === 'live') && ports.every(Boolean) && app.settled()) return;
       if (Date.now() > deadline)
-        throw new Error(
-          `stuck: ${states.join(', ')}; ports current: ${ports}; change under way: ${runtime.changes.running}`,
-        );
+        throw new Error(`stuck: ${states.join(', ')}; ports current: ${ports}; settled: ${app.settled()}`);
       await sleep(50);
     }
   };
@@ -101,10 +97,10 @@ it(`${FAULTS} random faults on a two-instance service: it always serves again, n
   const watcher = process.env.CHAOS_DEBUG
     ? setInterval(() => {
         const now =
-          runtime
-            .allInstances()
+          app
+            .instances()
             .map((i) => `${i.name}:${i.state}:${i.url?.slice(-5)}`)
-            .join(' ') + ` q=${runtime.changes.running}`;
+            .join(' ') + ` settled=${app.settled()}`;
         if (now !== prev) log.push(`${Date.now() % 100000} ${(prev = now)}`);
       }, 20)
     : undefined;
