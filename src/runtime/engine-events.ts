@@ -5,6 +5,30 @@
 import readline from 'node:readline';
 import { LABEL } from '../shared/labels.js';
 import type { Engine } from './engine.js';
+import type { Instance } from './instance.js';
+
+/** Engine events that may leave an instance different from what it should be (exec_* of the probes: not these). */
+const RECONCILE_ON = new Set(['die', 'kill', 'stop', 'destroy', 'oom', 'pause', 'unpause', 'disconnect', 'connect']);
+
+/** Hands each event that matters to the supervisor of the instance whose container it concerns. */
+export function superviseByEvents(
+  docker: Engine,
+  app: { appId: string; network: string },
+  instances: () => readonly Instance[],
+  onError: (err: Error) => void,
+): Promise<() => void> {
+  return followEngineEvents(
+    docker,
+    app,
+    (e) => {
+      if (RECONCILE_ON.has(e.action))
+        instances()
+          .find((i) => i.containerId === e.containerId)
+          ?.engineEvent(e.action);
+    },
+    onError,
+  );
+}
 
 export interface EngineEvent {
   type: 'container' | 'network';

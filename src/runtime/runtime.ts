@@ -14,7 +14,7 @@ import { reapOrphans, removeApp, stopApp } from './cleanup.js';
 import { containerOptions } from './container-config.js';
 import type { Diagnosis } from './diagnose.js';
 import type { Engine } from './engine.js';
-import { followEngineEvents } from './engine-events.js';
+import { superviseByEvents } from './engine-events.js';
 import { Instance } from './instance.js';
 import { isolateSiblings } from './isolation.js';
 import { jobFailure, runJob, Scheduler, type JobRun } from './jobs.js';
@@ -29,9 +29,6 @@ export interface RuntimeEvents {
   notice?(component: string, message: string): void;
   trace?(message: string): void;
 }
-
-/** Engine events that may leave an instance different from what it should be. */
-const RECONCILE_ON = new Set(['die', 'kill', 'stop', 'destroy', 'oom', 'pause', 'unpause', 'disconnect', 'connect']);
 
 export class AppRuntime {
   readonly network: string;
@@ -155,7 +152,17 @@ export class AppRuntime {
 
   /** Starts every instance of services and workers, waits until all are live, then isolates replicas. */
   async startServices(signal?: AbortSignal): Promise<void> {
-    await this.followEvents();
+    // What the engine reports on the app's objects goes to the supervisor of the instance concerned.
+    this.unfollow ??= await superviseByEvents(
+      this.docker,
+      { appId: this.appId, network: this.network },
+      () => this.instances,
+      (err) =>
+        this.events.notice?.(
+          'rehearse',
+          `the engine's event stream failed (${err.message}): supervision falls back to exits and liveness checks`,
+        ),
+    );
     const runnable = this.model.components.filter((c) => c.kind === 'service' || c.kind === 'worker');
     // All at once, as the platform starts a deploy's instances; every creation is awaited before a failure is
     // thrown, so none is left running behind the cleanup.
@@ -173,24 +180,6 @@ export class AppRuntime {
       }),
     );
     for (const c of runnable) await this.isolate(c);
-  }
-
-  /** What the engine reports on the app's objects goes to the supervisor of the instance concerned. */
-  private async followEvents() {
-    if (this.unfollow) return;
-    this.unfollow = await followEngineEvents(
-      this.docker,
-      { appId: this.appId, network: this.network },
-      (e) => {
-        if (!RECONCILE_ON.has(e.action)) return; // exec_* of the probes, start, create: nothing to repair
-        this.instances.find((i) => i.containerId === e.containerId)?.engineEvent(e.action);
-      },
-      (err) =>
-        this.events.notice?.(
-          'rehearse',
-          `the engine's event stream failed (${err.message}): supervision falls back to exits and liveness checks`,
-        ),
-    );
   }
 
   private async isolate(c: ComponentModel) {

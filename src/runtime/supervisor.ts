@@ -236,7 +236,8 @@ export class Supervisor {
   /** The platform's liveness check on the current run: failing it `failureThreshold` times in a row restarts it. */
   private startLiveness(run: number) {
     const h = this.inst.component.liveness;
-    if (!h || !this.inst.url) return;
+    // TCP reads the container's own sockets (a worker has no published port); HTTP needs the published one.
+    if (!h || (h.kind === 'http' && !this.inst.url)) return;
     const probe = probeFor(h);
     let failures = 0;
     const tick = async () => {
@@ -246,7 +247,7 @@ export class Supervisor {
           docker: this.docker,
           containerId: this.inst.containerId,
           component: this.inst.name,
-          url: this.inst.url!,
+          url: this.inst.url ?? '',
         };
         const ok = await probe.check(target, h.timeoutSeconds * 1000).catch(() => false);
         if (this.stopped || this.inst.run !== run) return;
