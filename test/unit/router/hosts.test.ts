@@ -1,7 +1,7 @@
 /** The edge answers only the Hosts it serves: a DNS-rebinding page's own name is refused (issue 17). */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpUpstream, route, startRouter } from '../../helpers/router.js';
+import { httpUpstream, raw, route, startRouter } from '../../helpers/router.js';
 
 const getWithHost = (url: string, host: string, headers: Record<string, string> = {}) =>
   new Promise<{ status: number; body: string; code?: string }>((resolve, reject) => {
@@ -56,6 +56,13 @@ describe('Host allowlist', () => {
     expect(r.body).toMatch(/DNS rebinding/);
     expect(r.body).not.toMatch(/secret data/);
     expect(edge.log.at(-1)).toMatchObject({ status: 403, note: expect.stringMatching(/^HOST_NOT_ALLOWED/) });
+  });
+  it('refuses a websocket upgrade for a Host it does not serve', async () => {
+    const reply = await raw(
+      edge.port,
+      'GET /ws HTTP/1.1\r\nHost: rebind.attacker.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 403/);
   });
   it('answers any Host when the caller widened it (--host 0.0.0.0)', async () => {
     expect((await getWithHost(open.url + '/', 'rebind.attacker.example')).status).toBe(200);
