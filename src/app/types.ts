@@ -88,7 +88,14 @@ export interface RunningApp extends AsyncDisposable {
   instances(): InstanceStatus[];
   /** True when no change (rollout, restart, repair) is queued, under way or pending: the app is as it should be. */
   settled(): boolean;
-  stop(): Promise<void>;
+  /**
+   * Stops every instance (SIGTERM, then SIGKILL after the component's grace period: production's, 120 s on App
+   * Platform, unless `graceSeconds` says otherwise) and removes every object. Disposal (`await using`) stops with
+   * a 1 s grace, so a test of an app that ignores SIGTERM does not wait production's grace.
+   */
+  stop(options?: { graceSeconds?: number }): Promise<void>;
+  /** Removes every container and network at once (SIGKILL, no grace): what a second Ctrl-C does. */
+  kill(): Promise<void>;
 }
 
 export interface InstanceStatus {

@@ -5,10 +5,13 @@
  * engine events, liveness, restarts, all through the app's change queue.
  */
 import type { Profile } from '../profile/profile.js';
+import { RehearseError } from '../shared/errors.js';
 import type { ComponentModel } from '../spec/model.js';
 import { diagnose, noticeFor, type Diagnosis } from './diagnose.js';
 import { diskFullSummary, watchDisk, type DiskWatch } from './disk-watch.js';
 import type { Engine } from './engine.js';
+import { foreignArchSummary } from './diagnoses/foreign-arch.js';
+import { watchSilence } from './diagnoses/python-buffered.js';
 import { followLogs, LogTail } from './logs.js';
 import { waitUntilLive } from './readiness.js';
 import { Supervisor, type Supervision } from './supervisor.js';
@@ -46,6 +49,11 @@ export class Instance {
   private disk?: DiskWatch;
   /** Why rehearse itself ended the current run (its disk filled), for that run's diagnosis. */
   private replacedFor?: string;
+  /** Lines of output seen, and the watch for a silent Python process (catalog class 1). */
+  private lines = 0;
+  private served = 0;
+  private firstServed = 0;
+  private silence?: () => void;
 
   constructor(
     private readonly docker: Engine,
@@ -69,16 +77,16 @@ export class Instance {
 
   /**
    * A fresh container (and disk) for the next run, from the same options: the old one, stopped by the caller
-   * or already gone, is removed first (it holds the name).
+   * or already gone, is removed first (it holds the name). Its labels carry the crash loop, for `ps`.
    */
-  async renew(create: () => Promise<string>): Promise<void> {
+  async renew(create: (restarts: number, lastCrash?: string) => Promise<string>): Promise<void> {
     this.disk?.stop();
     this.replacedFor = undefined;
     await this.docker
       .getContainer(this.id)
       .remove({ force: true })
       .catch((err: Error) => this.events.trace?.(`removing ${this.name}'s old container: ${err.message}`));
-    this.id = await create();
+    this.id = await create(this.restarts, this.lastDiagnosis?.summary);
   }
 
   /** Reads the published port again (it moves when the container is reconnected); true when it changed. */
@@ -106,6 +114,7 @@ export class Instance {
     // Following the output and reading the published port are independent round trips: both at once.
     const logs = followLogs(this.docker, this.containerId, since, (line, stream) => {
       const masked = this.mask(line);
+      this.lines++;
       this.tail.push(masked);
       this.events.log?.(this.name, masked, stream);
       if (!this.noticed) {
@@ -142,6 +151,12 @@ export class Instance {
     );
   }
 
+  /** The edge relayed a request to this instance (its answer is in the access log). */
+  sawRequest() {
+    this.served++;
+    this.firstServed ||= Date.now();
+  }
+
   setState(state: InstanceState, problem?: string) {
     this.state = state;
     if (problem) this.problem = problem;
@@ -152,6 +167,14 @@ export class Instance {
   /** Waits until the instance passes its health check (services) or is merely running (workers). */
   async waitLive(signal?: AbortSignal): Promise<void> {
     const health = this.component.health;
+    if (health && !this.url && this.component.httpPort !== undefined) {
+      // No published port: the container had already exited when it was inspected (an exec that fails at once).
+      const code = await this.exited;
+      throw new RehearseError('HEALTH_FAILED', await this.explainExit(code), {
+        details: this.tail.last(30).join('\n'),
+        hint: 'its last log lines, in the details, show why it stopped',
+      });
+    }
     if (health && this.url) {
       await waitUntilLive(
         {
@@ -171,6 +194,18 @@ export class Instance {
       );
     }
     this.setState('live');
+    if (!this.noticed && this.lines === 0 && !this.silence)
+      this.silence = watchSilence(
+        this.docker,
+        this.containerId,
+        this.name,
+        () => ({ lines: this.lines, served: this.served, firstServed: this.firstServed }),
+        (m) => {
+          if (this.noticed || this.state === 'stopped') return;
+          this.noticed = true;
+          this.events.notice?.(this.component.name, m);
+        },
+      );
   }
 
   /** The diagnosis of a run that ended, from the engine's record and the last log lines; kept in history. */
@@ -187,6 +222,8 @@ export class Instance {
       finishedAt: info.State.FinishedAt,
     };
     const d = diagnose(this.component, this.name, end, this.tail.last(30), this.profile);
+    // A program built for another CPU: the engine's file says which (catalog class 8).
+    d.summary = (await foreignArchSummary(this.docker, this.containerId, this.name, d.logTail)) ?? d.summary;
     if (this.replacedFor) d.summary = this.replacedFor;
     this.lastDiagnosis = d;
     this.history.push(d);
@@ -216,6 +253,7 @@ export class Instance {
   stop() {
     this.supervisor?.stop();
     this.disk?.stop();
+    this.silence?.();
     this.setState('stopped');
   }
 

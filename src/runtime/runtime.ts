@@ -10,6 +10,8 @@ import { appLabels, LABEL } from '../shared/labels.js';
 import type { AppModel, ComponentModel, JobKind } from '../spec/model.js';
 import { buildComponent } from './build.js';
 import { ChangeQueue } from './change-queue.js';
+import { bakedSecrets } from './diagnoses/baked-secrets.js';
+import { DuplicateJobs } from './diagnoses/duplicate-jobs.js';
 import { reapOrphans, removeApp, stopApp } from './cleanup.js';
 import { containerOptions } from './container-config.js';
 import type { Diagnosis } from './diagnose.js';
@@ -54,7 +56,15 @@ export class AppRuntime {
   ) {
     this.network = `rehearse-${appId}`;
     // A restarted container gets a fresh network namespace: its supervisor sets replica isolation again.
-    this.events = events;
+    const jobs = new DuplicateJobs((component, message) => this.events.notice?.(component, message));
+    this.events = {
+      ...events,
+      log: (instance, line, stream) => {
+        events.log?.(instance, line, stream);
+        const c = this.instances.find((i) => i.name === instance)?.component;
+        if (c?.kind === 'service' || c?.kind === 'worker') jobs.line(c.name, instance, line);
+      },
+    };
     this.mask = masker(
       model.components.flatMap((c) => [...c.env, ...c.buildEnv].filter((e) => e.secret).map((e) => e.value)),
     );
@@ -97,8 +107,10 @@ export class AppRuntime {
       timeoutSeconds: this.profile.build.timeout_seconds,
       onLine: (l) => this.events.buildLine?.(c.name, this.mask(l)),
       mask: this.mask,
+      onNotice: (m) => this.events.notice?.(c.name, m),
     });
     this.images.set(c.name, image);
+    for (const n of await bakedSecrets(this.docker, image, c)) this.events.notice?.(c.name, n);
   }
 
   /** Runs every job of a kind, one after another; PRE_DEPLOY and POST_DEPLOY failures throw. */
@@ -106,7 +118,8 @@ export class AppRuntime {
     for (const job of this.model.components.filter((c) => c.kind === 'job' && c.jobKind === kind)) {
       const run = await this.runOnce(job);
       this.events.job?.({ ...run, kind });
-      if (run.code !== 0 && kind !== 'FAILED_DEPLOY') throw jobFailure(kind, run, this.profile.jobs.timeout_seconds);
+      if (run.code !== 0 && kind !== 'FAILED_DEPLOY')
+        throw jobFailure(kind, run, this.profile.jobs.timeout_seconds, this.model);
     }
   }
 
@@ -272,8 +285,12 @@ export class AppRuntime {
     const container = await this.docker.createContainer(options);
     const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask, {
       queue: this.changes,
-      // Every restart is a new container from the same options: the platform restarts an instance with a fresh disk.
-      create: async () => (await this.docker.createContainer(options)).id,
+      // Every restart is a new container from the same options: the platform restarts an instance with a fresh
+      // disk. Its labels carry the crash loop, for `ps`.
+      create: async (restarts, lastCrash) => {
+        const labels = { [LABEL.restarts]: String(restarts), ...(lastCrash ? { [LABEL.lastCrash]: lastCrash } : {}) };
+        return (await this.docker.createContainer({ ...options, Labels: { ...options.Labels, ...labels } })).id;
+      },
       network: this.network,
       aliases: options.NetworkingConfig?.EndpointsConfig?.[this.network]?.Aliases ?? [],
       repaired: (i) => this.isolate(i.component),
@@ -318,21 +335,35 @@ export class AppRuntime {
         const info = await container.inspect().catch(() => undefined);
         if (info?.State.ExitCode !== 137) return;
         const cmd = [...(info.Config.Entrypoint ?? []), ...(info.Config.Cmd ?? [])];
-        const shell = cmd[0] === '/bin/sh' && cmd[1] === '-c' && !inst.component.runCommand;
+        // The shell may follow an entrypoint that execs its arguments (the node image's docker-entrypoint.sh).
+        const sh = cmd.findIndex((x, k) => x === '/bin/sh' && cmd[k + 1] === '-c');
+        const shell = sh >= 0 && sh <= 1 && !inst.component.runCommand;
         this.events.notice?.(
           inst.component.name,
-          `${inst.name} did not exit on SIGTERM and was killed after its ${grace} s grace period, with any requests in flight: ${shell ? `its CMD is in shell form, so /bin/sh is PID 1 and never passes SIGTERM on; write it in exec form, CMD ${JSON.stringify(cmd.slice(2).join(' ').split(/\s+/))}` : 'handle SIGTERM (stop accepting, finish requests, exit), and run the app as PID 1 (exec form, or exec in a script)'}.`,
+          `${inst.name} did not exit on SIGTERM and was killed after its ${grace} s grace period, with any requests in flight: ${
+            shell
+              ? `its CMD is in shell form, so /bin/sh is PID 1 and never passes SIGTERM on; write it in exec form, CMD ${JSON.stringify(
+                  cmd
+                    .slice(sh + 2)
+                    .join(' ')
+                    .split(/\s+/),
+                )}`
+              : 'handle SIGTERM (stop accepting, finish requests, exit), and run the app as PID 1 (exec form, or exec in a script)'
+          }.`,
         );
       }),
     );
     await stopApp(this.docker, this.appId, 0);
   }
 
+  /** Everything removed at once (a failed start, a second Ctrl-C): the change under way is aborted, not awaited. */
   async remove(): Promise<void> {
     this.scheduler?.stop();
     this.unfollow?.();
-    await this.changes.close();
+    const closed = this.changes.close();
     for (const i of this.instances) i.stop();
     await removeApp(this.docker, this.appId);
+    await closed;
+    await removeApp(this.docker, this.appId); // whatever that change created while the sweep ran
   }
 }

@@ -20,8 +20,8 @@ import { probeFor } from './readiness.js';
 
 export interface Supervision {
   queue: ChangeQueue;
-  /** Creates a container with this instance's configuration (the old one is removed first). */
-  create(): Promise<string>;
+  /** Creates a container with this instance's configuration (the old one is removed first), labelled with its crash loop. */
+  create(restarts: number, lastCrash?: string): Promise<string>;
   /** The app network and the instance's DNS aliases on it. */
   network: string;
   aliases: string[];
@@ -166,8 +166,9 @@ export class Supervisor {
     const info = await container.inspect().catch(() => undefined);
     if (info?.State.Paused) await container.unpause().catch(() => undefined);
     if (info?.State.Running) await container.stop({ t: graceSeconds }).catch(() => undefined);
+    if (signal.aborted || this.stopped) return; // the app is stopping: nothing new to create
     // A fresh container (and disk) for every run, as the platform restarts an instance; it is on the network.
-    await this.inst.renew(() => this.s.create());
+    await this.inst.renew((restarts, lastCrash) => this.s.create(restarts, lastCrash));
     if (signal.aborted || this.stopped) return;
     await this.inst.start();
     this.watch();
