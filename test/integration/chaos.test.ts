@@ -15,6 +15,8 @@ const FAULTS = Number(process.env.CHAOS_FAULTS ?? 50);
 /** A pause lasts up to the liveness window of the spec (3 checks 1 s apart) and a little more. */
 const PAUSE_MAX_MS = 4000;
 const RECOVER_MS = 10_000;
+/** Two restarts at once on a loaded machine: four fresh containers, each with its health check. */
+const FAULT_MS = 60_000;
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed with its seed. */
 function random(seed: number) {
@@ -29,6 +31,17 @@ function random(seed: number) {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function within(ms: number, what: string, action: () => Promise<void>) {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([action(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const quietly = (p: Promise<unknown>) =>
   p.then(
     () => undefined,
@@ -115,17 +128,22 @@ it(`${FAULTS} random faults on a two-instance service: it always serves again, n
       const c = (await containerOf(app.appId, target))!;
       const at = Date.now();
       log.push(`${Date.now() % 100000} fault ${f}: ${kind} ${target}`);
-      if (kind === 'kill') await c.kill();
-      else if (kind === 'rm') await c.remove({ force: true });
-      else if (kind === 'pause') {
-        await c.pause();
-        await sleep(rnd() * PAUSE_MAX_MS);
-        await quietly(c.unpause()); // the liveness check may have restarted it already
-      } else if (kind === 'disconnect') {
-        await net.disconnect({ Container: c.id, Force: true });
-        await sleep(rnd() * 2000);
-        await quietly(net.connect({ Container: c.id })); // the supervisor may have connected it already
-      } else await Promise.all([app.restart('web'), app.restart('web')]);
+      const pauseMs = rnd() * PAUSE_MAX_MS;
+      const linkMs = rnd() * 2000;
+      // Bounded: a fault that hangs (a restart that never ends) fails the run with its name, never the timeout.
+      await within(FAULT_MS, `${kind} ${target}`, async () => {
+        if (kind === 'kill') await c.kill();
+        else if (kind === 'rm') await c.remove({ force: true });
+        else if (kind === 'pause') {
+          await c.pause();
+          await sleep(pauseMs);
+          await quietly(c.unpause()); // the liveness check may have restarted it already
+        } else if (kind === 'disconnect') {
+          await net.disconnect({ Container: c.id, Force: true });
+          await sleep(linkMs);
+          await quietly(net.connect({ Container: c.id })); // the supervisor may have connected it already
+        } else await Promise.all([app.restart('web'), app.restart('web')]);
+      });
       const after = kind === 'pause' || kind === 'disconnect' || kind === 'restarts' ? Date.now() : at;
       recoveries.push(await serving(after));
       await settled(RECOVER_MS + (kind === 'pause' ? PAUSE_MAX_MS : 0));
