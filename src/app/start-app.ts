@@ -20,6 +20,7 @@ import { liveApps } from '../runtime/cleanup.js';
 import type { RunningApp, StartOptions } from './types.js';
 import { registerForExit } from './exit-hook.js';
 import { runningApp } from './running-app.js';
+import { edgeRequest, serveHttps } from './edge-shape.js';
 
 export type { AppEvent, RunningApp, StartOptions } from './types.js';
 
@@ -110,6 +111,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       platform: profile.title,
     },
     staticSites,
+    ...edgeRequest(profile, model),
     onAccess: (entry) => emit({ type: 'access', entry }),
     // A refused or dropped connection: say what the instance really listens on.
     explain: async (component, instance) => {
@@ -195,6 +197,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
         });
     emit({ type: 'phase', phase: 'router' });
     const url = await router.listen();
+    const httpsUrl = await serveHttps(router, options, profile, port, emit);
     emit({ type: 'phase', phase: 'post-deploy' });
     await runtime.runJobs('POST_DEPLOY');
     await runtime.startScheduler();
@@ -206,6 +209,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       project,
       file,
       url,
+      httpsUrl,
       mode,
       runtime,
       router,
