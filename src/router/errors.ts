@@ -126,6 +126,15 @@ export function mapFailure(f: Failure): ErrorReply {
   }
 }
 
+/**
+ * A redirect to the very URL that was asked for: the browser's "too many redirects". Behind a TLS-terminating
+ * edge it is nearly always an HTTPS redirect by an app that does not believe the request came over HTTPS
+ * (databases-buildpacks-failures.md C13, C14). Production loops the same way; the log line names the fix.
+ */
+export function selfRedirect(component: string, location: string): string {
+  return `REDIRECT_LOOP: ${component} redirects ${location} to itself, so the browser loops (ERR_TOO_MANY_REDIRECTS). It does not see the request as HTTPS though the edge says so in X-Forwarded-Proto: https. Django: SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https'); Express: app.set('trust proxy', 1); Rails: config.assume_ssl = true.`;
+}
+
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** HTML for browsers, JSON for API clients, plain text for everything else. */

@@ -185,11 +185,14 @@ export function downstreamHeaders(
   contentLength: number;
   contentType: string;
   encoded: boolean;
+  /** The Location header as the client gets it (mapped back to the local origin). */
+  location: string | undefined;
 } {
   const headers: string[] = [];
   let contentLength = -1;
   let contentType = '';
   let encoded = false;
+  let location: string | undefined;
   let connection: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toString('latin1');
@@ -201,10 +204,11 @@ export function downstreamHeaders(
     if (lower === 'content-length') contentLength = Number(value);
     else if (lower === 'content-type') contentType = value;
     else if (lower === 'content-encoding') encoded = true;
+    else if (lower === 'location') location = value;
     headers.push(name, value);
   }
   const named = connectionTokens(connection);
   if (named)
     for (let i = headers.length - 2; i >= 0; i -= 2) if (named.has(headers[i]!.toLowerCase())) headers.splice(i, 2);
-  return { headers, contentLength, contentType, encoded };
+  return { headers, contentLength, contentType, encoded, location };
 }

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+/** A new P-256 key, unencrypted (the folder's mode protects it). */
+const NEW_KEY = ['-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'];
 
 export interface LocalCertificate {
   cert: string;
@@ -54,11 +56,7 @@ async function makeCa(dir: string) {
     'req',
     '-x509',
     '-new',
-    '-nodes',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
+    ...NEW_KEY,
     '-keyout',
     path.join(dir, 'ca.key'),
     '-out',
@@ -85,11 +83,7 @@ async function makeLeaf(dir: string) {
   await run('openssl', [
     'req',
     '-new',
-    '-nodes',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
+    ...NEW_KEY,
     '-keyout',
     f('localhost.key'),
     '-out',

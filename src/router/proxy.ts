@@ -90,12 +90,13 @@ export interface ForwardOptions {
  * Called once per forwarded request: with the status when the response went out whole, else with the error;
  * and the body bytes relayed from the instance so far.
  */
-export type ForwardDone = (err: unknown, status: number, bytes: number) => void;
+export type ForwardDone = (err: unknown, status: number, bytes: number, location?: string) => void;
 
 /** Relays one upstream response into the client response, with backpressure both ways. */
 class ResponseRelay implements Dispatcher.DispatchHandler {
   status = 0;
   bytes = 0;
+  location: string | undefined;
   private out: Writable;
   private resume?: () => void;
   private waitingForDrain = false;
@@ -127,6 +128,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     this.status = statusCode;
     this.resume = resume;
     const d = downstreamHeaders(raw, this.opts.rewrite);
+    this.location = d.location;
     const headers = this.opts.extraHeaders ? d.headers.concat(this.opts.extraHeaders) : d.headers;
     const gzip =
       this.opts.compress &&
@@ -175,7 +177,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     this.release();
     if (this.held) this.sendHeld();
     this.out.end();
-    this.done(undefined, this.status, this.bytes);
+    this.done(undefined, this.status, this.bytes, this.location);
   }
   onError(err: Error) {
     // A 304 or 204 carries no body whatever its Content-Length says (RFC 9110 8.6); undici counts the missing

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { endTurn, MalformedBody, takeTurn } from './connection.js';
 import { corsHeaders, preflight } from './cors.js';
-import { mapFailure, renderErrorPage, type Failure } from './errors.js';
+import { mapFailure, renderErrorPage, selfRedirect, type Failure } from './errors.js';
 import { countBody, listenOn, wireServer } from './http-server.js';
 import { scanRequest, type Arrival } from './forward.js';
 import {
@@ -304,13 +304,15 @@ export class Router {
         : compress
           ? COMPRESS
           : PLAIN,
-      (err, status, bytes) => {
+      (err, status, bytes, location) => {
         if (err === undefined) {
           const { match, component } = x;
           const note =
             status === 404 && match.stripped
               ? `prefix ${match.route.prefix} was stripped before ${component} saw ${match.upstreamPath}; set preserve_path_prefix: true if the app expects the full path`
-              : undefined;
+              : location !== undefined && x.rewrite && status >= 300 && location === x.rewrite.local + x.req.url
+                ? selfRedirect(component, location)
+                : undefined;
           return this.log(
             x.req,
             x.res,

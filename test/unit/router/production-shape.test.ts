@@ -121,3 +121,19 @@ describe('the production request shape', () => {
     await app.close();
   });
 });
+
+describe('a redirect loop', () => {
+  it('an app that redirects to the URL asked for is named, with the fix, in the access log', async () => {
+    // Django without SECURE_PROXY_SSL_HEADER: every request looks like HTTP, so it sends it to HTTPS again.
+    const up = await httpUpstream((req, res) =>
+      res.writeHead(301, { location: `https://${req.headers.host}${req.url}`, 'content-length': 0 }).end(),
+    );
+    const e = await startRouter([route('/', 'web')], {}, { requestShape: shape });
+    e.router.setUpstreams('web', [{ name: 'web-1', url: up.url }], 'live');
+    const r = await get(e.url + '/login?next=/');
+    expect(r.headers.location).toBe(`${e.url}/login?next=/`);
+    expect(e.log.at(-1)?.note).toMatch(/^REDIRECT_LOOP: web redirects .* to itself.*SECURE_PROXY_SSL_HEADER/);
+    await e.router.close();
+    await up.close();
+  });
+});
