@@ -9,7 +9,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
-import { ClientGone, connectionOf, type ClientConnection } from './connection.js';
+import { ClientGone, connectionOf, MalformedBody, type ClientConnection } from './connection.js';
+import type { Failure } from './errors.js';
+import type { RouterLimits } from './types.js';
 import { downstreamHeaders } from './forward.js';
 import type { OriginRewrite } from './forward.js';
 import type { Origin } from './transport.js';
@@ -58,6 +60,15 @@ export function readBody(req: IncomingMessage, limit: number, idleMs: number, bu
     if (conn) conn.failBody = settle;
     req.on('data', onData).on('end', onEnd).on('close', onClose);
   });
+}
+
+/** Why a buffered body was not read whole, as the failure the client is answered with. */
+export function bodyFailure(err: unknown, l: RouterLimits, budget: BufferBudget, component: string): Failure {
+  if (err instanceof BodyTooLarge) return { kind: 'body-too-large', limitMib: l.maxBodyBytes / 1048576 };
+  if (err instanceof ClientTimeout) return { kind: 'client-timeout', seconds: l.idleTimeoutSeconds };
+  if (err instanceof BufferFull) return { kind: 'buffer-full', capMib: budget.cap / 1048576 };
+  if (err instanceof MalformedBody) return { kind: 'bad-request', detail: err.message };
+  return { kind: 'client-gone', component };
 }
 
 /** Streaming mode cannot read ahead: it counts bytes as they pass and fails the upload past the limit. */

@@ -8,21 +8,12 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { endTurn, MalformedBody, takeTurn } from './connection.js';
+import { endTurn, takeTurn } from './connection.js';
 import { corsHeaders, preflight } from './cors.js';
 import { mapFailure, renderErrorPage, selfRedirect, type Failure } from './errors.js';
 import { countBody, listenOn, wireServer } from './http-server.js';
 import { scanRequest, type Arrival } from './forward.js';
-import {
-  BodyTooLarge,
-  BufferFull,
-  ClientTimeout,
-  classify,
-  forward,
-  limitBody,
-  readBody,
-  type BufferBudget,
-} from './proxy.js';
+import { BodyTooLarge, bodyFailure, classify, forward, limitBody, readBody, type BufferBudget } from './proxy.js';
 import { RouteTable } from './route-table.js';
 import { serveStatic } from './static.js';
 import { otherTarget } from './target.js';
@@ -260,17 +251,7 @@ export class Router {
     try {
       body = await readBody(req, l.maxBodyBytes, l.idleTimeoutSeconds * 1000, this.budget);
     } catch (err) {
-      const f: Failure =
-        err instanceof BodyTooLarge
-          ? { kind: 'body-too-large', limitMib: l.maxBodyBytes / 1048576 }
-          : err instanceof ClientTimeout
-            ? { kind: 'client-timeout', seconds: l.idleTimeoutSeconds }
-            : err instanceof BufferFull
-              ? { kind: 'buffer-full', capMib: this.budget.cap / 1048576 }
-              : err instanceof MalformedBody
-                ? { kind: 'bad-request', detail: (err as Error).message }
-                : { kind: 'client-gone', component };
-      return this.fail(req, res, f, started, { component });
+      return this.fail(req, res, bodyFailure(err, l, this.budget, component), started, { component });
     }
     // Released when the exchange is over, whichever way it ends.
     res.once('close', () => (this.budget.used -= body.length));
