@@ -60,6 +60,12 @@ describe('parityReport', () => {
       /^filesystem: writable, wiped when an instance restarts, replaced once it has written \d+ MiB/,
     ],
     [
+      'the request production sends',
+      () => report(),
+      'emulated',
+      /^request shape: the app sees Host [a-z0-9-]+\.ondigitalocean\.app, X-Forwarded-Proto https, the client in X-Forwarded-For and do-connecting-ip/,
+    ],
+    [
       'what is never emulated',
       () => report(),
       'notEmulated',
