@@ -92,8 +92,10 @@ export class Router {
   /** Stops taking new connections; requests in flight go on (the platform's drain), until close(). */
   drain(): void {
     this.draining = true;
-    this.server?.close();
-    this.server?.closeIdleConnections();
+    for (const server of [this.server, this.tlsServer]) {
+      server?.close();
+      server?.closeIdleConnections();
+    }
   }
 
   async close(): Promise<void> {
