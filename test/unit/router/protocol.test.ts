@@ -253,36 +253,41 @@ describe('buffering mode limits', () => {
     await e.router.close();
   });
 
-  it('the bytes buffered across all clients are capped: past the cap, an upload gets a 503', async () => {
-    const up = await recorder();
-    const e = await startRouter([route('/', 'web')], {
-      mode: 'buffering',
-      maxBodyBytes: 1048576,
-      maxBufferedBytes: 1048576 + 512 * 1024,
-    });
-    e.router.setUpstreams('web', [{ name: 'web-1', url: up.url }], 'live');
-    // One client holds 900 KiB of a 1 MiB upload in the edge's memory...
-    const holder = net.connect(e.port, '127.0.0.1');
-    holder.write(`POST /hold HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n${'h'.repeat(900 * 1024)}`);
-    await new Promise((r) => setTimeout(r, 300));
-    // ...so a second one of 900 KiB no longer fits under the cap.
-    const r = await exchange(
-      e.port,
-      [`POST /more HTTP/1.1\r\nHost: x\r\nContent-Length: ${900 * 1024}\r\n\r\n${'m'.repeat(900 * 1024)}`],
-      (t) => t.includes('EDGE_BUFFER_FULL\r\n') || t.includes('POST /more'),
-    );
-    expect(statuses(r.text)).toEqual([503]);
-    holder.destroy();
-    // The holder's bytes are released when it goes: the next upload fits again.
-    await eventually(async () => {
-      const ok = await exchange(e.port, [`POST /after HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello`], (t) =>
-        t.includes('POST /after'),
-      );
-      expect(statuses(ok.text)).toEqual([200]);
-    });
-    await e.router.close();
-    await up.close();
-  });
+  it(
+    'the bytes buffered across all clients are capped: past the cap, an upload gets a 503',
+    { timeout: 30_000 },
+    async () => {
+      const up = await recorder();
+      const e = await startRouter([route('/', 'web')], {
+        mode: 'buffering',
+        maxBodyBytes: 1048576,
+        maxBufferedBytes: 1048576 + 512 * 1024,
+      });
+      e.router.setUpstreams('web', [{ name: 'web-1', url: up.url }], 'live');
+      // One client holds 900 KiB of a 1 MiB upload in the edge's memory...
+      const holder = net.connect(e.port, '127.0.0.1');
+      holder.write(`POST /hold HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n${'h'.repeat(900 * 1024)}`);
+      // ...so a second one of 900 KiB no longer fits under the cap (once the holder's bytes have all arrived).
+      await eventually(async () => {
+        const r = await exchange(
+          e.port,
+          [`POST /more HTTP/1.1\r\nHost: x\r\nContent-Length: ${900 * 1024}\r\n\r\n${'m'.repeat(900 * 1024)}`],
+          (t) => t.includes('EDGE_BUFFER_FULL\r\n') || t.includes('POST /more'),
+        );
+        expect(statuses(r.text)).toEqual([503]);
+      }, 10_000);
+      holder.destroy();
+      // The holder's bytes are released when it goes: the next upload fits again.
+      await eventually(async () => {
+        const ok = await exchange(e.port, [`POST /after HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello`], (t) =>
+          t.includes('POST /after'),
+        );
+        expect(statuses(ok.text)).toEqual([200]);
+      });
+      await e.router.close();
+      await up.close();
+    },
+  );
 });
 
 describe('the access log', () => {
