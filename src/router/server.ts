@@ -19,7 +19,7 @@ import { serveStatic } from './static.js';
 import { otherTarget } from './target.js';
 import { Transport } from './transport.js';
 import type { AccessLogEntry, Exchange, RouterOptions } from './types.js';
-import { relayUpgrade } from './upgrade.js';
+import { upgradeTo } from './upgrade.js';
 import { Upstreams, type Upstream } from './upstreams.js';
 
 export type { AccessLogEntry, RouterLimits, RouterOptions } from './types.js';
@@ -385,31 +385,8 @@ export class Router {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
-    const started = Date.now();
     const match = this.table.match(req.url ?? '/', req.headers.host);
     const up = match?.route.component ? this.upstreams.pick(match.route.component, new Set()) : undefined;
-    if (!match || !up) {
-      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-      return this.logUpgrade(
-        req,
-        { status: 404, bytes: 0, note: 'upgrade with no route or no live instance' },
-        started,
-      );
-    }
-    // The upgrade itself is hop-by-hop, and must be passed on for this one hop.
-    const arrival = { scheme: (req.socket as TLSSocket).encrypted ? 'https' : 'http', authority: undefined };
-    const inbound = scanRequest(req, this.opts.requestShape, arrival);
-    const headers = [...inbound.headers, 'connection', 'Upgrade', 'upgrade', String(req.headers.upgrade)];
-    relayUpgrade(req, socket, head, new URL(match.upstreamPath, up.url), headers, (status) =>
-      this.logUpgrade(
-        req,
-        { component: match.route.component!, instance: up.name, status, bytes: 0, note: 'upgrade' },
-        started,
-      ),
-    );
-  }
-
-  private logUpgrade(req: IncomingMessage, e: Omit<AccessLogEntry, 'method' | 'path' | 'ms'>, started: number) {
-    this.opts.onAccess?.({ method: req.method ?? 'GET', path: req.url ?? '/', ms: Date.now() - started, ...e });
+    upgradeTo(req, socket, head, match, up, this.opts);
   }
 }
