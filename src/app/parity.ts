@@ -2,6 +2,7 @@
  * The parity report: every constraint emulated with its production value, and everything not emulated or
  * switched off, so nobody mistakes a green local run for a promise.
  */
+import { databaseParity } from '../runtime/databases/servers.js';
 import type { RunningApp } from './types.js';
 
 export interface Parity {
@@ -11,6 +12,7 @@ export interface Parity {
 
 export function parityReport(app: RunningApp): Parity {
   const p = app.profile;
+  const databases = databaseParity(app.model, p);
   const r = p.router;
   const emulated = [
     p.filesystem.mode === 'read-only'
@@ -30,6 +32,7 @@ export function parityReport(app: RunningApp): Parity {
     `termination: SIGTERM, then SIGKILL after ${p.termination.grace_period_seconds} s (unless the spec says otherwise)`,
     `edge: ${app.routerMode} router${app.routerMode !== r.mode ? ` (production: ${r.mode})` : ''}, first byte within ${r.first_byte_timeout_seconds} s (${r.request_timeout_status} ${r.request_timeout_code}), body up to ${r.max_request_body_mib} MiB, headers up to ${r.max_header_bytes} bytes${r.compress ? ', gzip' : ''}`,
     'PRE_DEPLOY jobs before services, POST_DEPLOY after, FAILED_DEPLOY on failure, SCHEDULED on their cron',
+    ...databases.emulated,
   ];
   const changed = (['router', 'health', 'termination'] as const).flatMap((group) =>
     Object.entries(app.profile[group])
@@ -42,6 +45,7 @@ export function parityReport(app: RunningApp): Parity {
   const notEmulated = [
     ...changed,
     ...app.model.notEmulated,
+    ...databases.notEmulated,
     ...(app.routerMode !== r.mode
       ? [`router mode switched to ${app.routerMode} by a flag (production: ${r.mode})`]
       : []),

@@ -17,6 +17,8 @@ import { findSpec, loadSpec, type ComponentModel } from '../spec/index.js';
 import { finalStage, readDockerfile } from '../spec/lints/dockerfile.js';
 import { appIdFor, projectIdFor } from './app-id.js';
 import { liveApps } from '../runtime/cleanup.js';
+import { databaseCredentials } from '../runtime/databases/credentials.js';
+import { runnableEngines } from '../runtime/databases/images.js';
 import type { RunningApp, StartOptions } from './types.js';
 import { registerForExit } from './exit-hook.js';
 import { runningApp } from './running-app.js';
@@ -59,13 +61,20 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     termination: { ...base.termination, ...o.termination },
   };
   const port = options.port ?? 0;
-  const loaded = loadSpec(file, {
+  const loadOptions = {
     profile,
     ...(options.env ? { env: options.env } : {}),
     strictSecrets: true,
     checkFiles: true,
     appUrl: `http://127.0.0.1:${port || 8080}`,
-  });
+  };
+  let loaded = loadSpec(file, loadOptions);
+  // Databases that run get their real password and the project CA in every bindable: the spec is read again.
+  const runnable = loaded.ok ? runnableEngines(loaded.model!, profile) : [];
+  if (runnable.length) {
+    const databases = await databaseCredentials(await engine, projectIdFor(file), runnable);
+    loaded = loadSpec(file, { ...loadOptions, databases });
+  }
   emit({ type: 'diagnostics', diagnostics: loaded.diagnostics });
   if (!loaded.ok || !loaded.model) {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
@@ -155,7 +164,13 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     emit({ type: 'phase', phase: 'build' });
     // The network and the orphan sweep do not depend on the images: they run while the builds do. Both are
     // awaited whatever happens, so a failed build never leaves a network created behind its back.
-    const [prepared, built] = await Promise.allSettled([runtime.prepare(), runtime.build()]);
+    // Databases start as soon as the network exists, beside the builds (which never join that network).
+    const databasesReady = (name: string, ms: number) =>
+      emit({ type: 'notice', component: name, message: `database ${name} ready (TLS login) in ${ms} ms` });
+    const [prepared, built] = await Promise.allSettled([
+      runtime.prepare().then(() => runtime.databases.start(databasesReady)),
+      runtime.build(),
+    ]);
     if (built.status === 'rejected') throw built.reason;
     if (prepared.status === 'rejected') throw prepared.reason;
     router = new (await loadEdge()).Router(routerOptions);

@@ -65,6 +65,23 @@ const schemas = () => {
     }),
     default_instance_size: z.string(),
     instance_sizes: z.array(InstanceSize).min(1),
+    /** The managed databases a spec's `databases:` get; a profile without this section runs none. */
+    databases: z
+      .strictObject({
+        port: z.number().int(),
+        pool_port: z.number().int(),
+        redis_tls_port: z.number().int(),
+        admin_user: z.string(),
+        default_database: z.string(),
+        connections_per_gib: z.number().int().positive(),
+        reserved_connections: z.number().int().nonnegative(),
+        default_node_gib: z.number().positive(),
+        pool_mode: z.enum(['session', 'transaction', 'statement']),
+        pool_size: z.number().int().positive(),
+        redis_idle_timeout_seconds: seconds,
+        redis_maxmemory_policy: z.string(),
+      })
+      .optional(),
   });
   return { ProfileSchema, InstanceSize };
 };

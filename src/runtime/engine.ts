@@ -1,4 +1,5 @@
 /** The Docker engine, reached through dockerode. One client per app; no module singletons. */
+import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { RehearseError } from '../shared/errors.js';
 
@@ -32,7 +33,6 @@ export async function execText(
   const stream = await exec.start({ hijack: true, stdin: false });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const { PassThrough } = await import('node:stream');
   const o = new PassThrough().on('data', (b: Buffer) => out.push(b));
   const e = new PassThrough().on('data', (b: Buffer) => err.push(b));
   docker.modem.demuxStream(stream, o, e);

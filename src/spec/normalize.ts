@@ -4,9 +4,18 @@
  */
 import path from 'node:path';
 import type { Profile } from '../profile/profile.js';
-import { databaseValue, substitute, type Reference } from './bindables.js';
+import { carriesDatabasePassword, databaseValue, references, substitute, type Reference } from './bindables.js';
 import type { Diagnostic } from './diagnostics.js';
-import type { AppModel, BuildRecipe, ComponentKind, ComponentModel, CorsModel, EnvEntry, RouteModel } from './model.js';
+import type {
+  AppModel,
+  BuildRecipe,
+  ComponentKind,
+  ComponentModel,
+  CorsModel,
+  DatabaseModel,
+  EnvEntry,
+  RouteModel,
+} from './model.js';
 import type { AppSpec, EnvVarSpec, HealthCheckSpec } from './schema.js';
 import { locate, pathString, type PathItem, type SpecSource } from './source.js';
 import type { z } from 'zod';
@@ -26,7 +35,12 @@ export interface NormalizeContext {
   appUrl: string;
   /** `up` needs every secret; `validate` only warns. */
   strictSecrets: boolean;
+  /** The running databases' credentials (password, project CA), by database name; placeholders without. */
+  databases?: Record<string, { password: string; caCert: string }>;
 }
+
+// A profile without a `databases` section still shapes the bindables as App Platform does.
+const DO_DATABASE_PORTS = { port: 25060, pool_port: 25061, redis_tls_port: 25061 };
 
 type Raw = { name: string; envs?: EnvVarSpec[] | undefined } & Record<string, unknown>;
 const LISTS: [keyof AppSpec, ComponentKind][] = [
@@ -79,9 +93,15 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
   );
   raws.forEach(({ raw }, i) => literal.set(raw.name, new Map(compEnv[i]!.map((x) => [x.e.key, x.value]))));
   const appLiteral = new Map(appEnv.map((x) => [x.e.key, x.value]));
+  const databases = databaseModels(
+    spec,
+    ctx,
+    [...appEnv, ...compEnv.flat()].map((x) => x.value),
+  );
+  const databaseNames = new Set(databases.map((d) => d.name));
 
   const lookup =
-    (self: string) =>
+    (self: string, build = false) =>
     (ref: Reference): string | undefined => {
       if (ref.scope === undefined) {
         if (ref.name === 'APP_URL') return ctx.appUrl;
@@ -90,8 +110,9 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
         return appLiteral.get(ref.name);
       }
       const scope = ref.scope === '_self' ? self : ref.scope;
-      const db = spec.databases?.find((d) => d.name === scope);
-      if (db) return databaseValue(db, ref.name);
+      const db = databases.find((d) => d.name === scope);
+      // "Database values are not available during build time": a build sees the reference as written.
+      if (db) return build ? undefined : databaseValue(db, ref.name, profile.databases ?? DO_DATABASE_PORTS);
       const target = raws.find((r) => r.raw.name === scope);
       if (!target) return undefined;
       // An internal-only service is reached on its first internal port.
@@ -116,10 +137,10 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
     };
 
   const components: ComponentModel[] = raws.map(({ raw, kind, p }, i) => {
-    const resolve = (x: { e: EnvVarSpec; value: string; origin: EnvEntry['origin'] }): EnvEntry => ({
+    const resolve = (x: { e: EnvVarSpec; value: string; origin: EnvEntry['origin'] }, build = false): EnvEntry => ({
       key: x.e.key,
-      value: substitute(x.value, lookup(raw.name)),
-      secret: x.e.type === 'SECRET',
+      value: substitute(x.value, lookup(raw.name, build)),
+      secret: x.e.type === 'SECRET' || carriesDatabasePassword(x.value, databaseNames),
       origin: x.origin,
     });
     const merged = new Map<string, { e: EnvVarSpec; value: string; origin: EnvEntry['origin']; app: boolean }>();
@@ -129,7 +150,7 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
     const atRun = (s: string) => s !== 'BUILD_TIME';
     const atBuild = (s: string) => s !== 'RUN_TIME';
     const httpPort = httpPortOf(raw, kind);
-    const env = all.filter((x) => atRun(x.e.scope)).map(resolve);
+    const env = all.filter((x) => atRun(x.e.scope)).map((x) => resolve(x));
     if (httpPort !== undefined && !env.some((e) => e.key === profile.port.env))
       env.push({ key: profile.port.env, value: String(httpPort), secret: false, origin: 'platform' });
     const sizeSlug = (raw.instance_size_slug as string | undefined) ?? profile.default_instance_size;
@@ -144,7 +165,7 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
       line: locate(source, p).line,
       build: buildRecipe(raw, ctx.root),
       env,
-      buildEnv: all.filter((x) => atBuild(x.e.scope)).map(resolve),
+      buildEnv: all.filter((x) => atBuild(x.e.scope)).map((x) => resolve(x, true)),
       buildOnlyKeys: all.filter((x) => x.e.scope === 'BUILD_TIME').map((x) => x.e.key),
       runOnlyKeys: all.filter((x) => x.e.scope === 'RUN_TIME').map((x) => x.e.key),
       internalPorts: (raw.internal_ports as number[] | undefined) ?? [],
@@ -179,9 +200,10 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
   const notEmulated: string[] = [];
   if (spec.functions?.length)
     notEmulated.push(`functions (${spec.functions.map((f) => f.name).join(', ')}): not emulated`);
-  if (spec.databases?.length)
+  // `up` runs them and reports each one itself; other commands only shape the bindables.
+  if (spec.databases?.length && !ctx.databases)
     notEmulated.push(
-      `databases (${spec.databases.map((d) => `${d.name}: ${d.engine}`).join(', ')}): not run; bindables point at a host of that name`,
+      `databases (${spec.databases.map((d) => `${d.name}: ${d.engine}`).join(', ')}): run by up; here their bindables have production's shape and a placeholder password`,
     );
   if (spec.domains?.length) notEmulated.push('domains: no local effect; the router answers on 127.0.0.1');
   if (spec.alerts?.length || raws.some((r) => r.raw.alerts)) notEmulated.push('alerts: no local effect');
@@ -197,18 +219,38 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
       file: source.file,
       root: ctx.root,
       components,
-      databases: (spec.databases ?? []).map((d) => ({
-        name: d.name,
-        engine: d.engine,
-        production: d.production ?? false,
-        ...(d.version ? { version: d.version } : {}),
-      })),
+      databases,
       routes,
       notEmulated,
       diagnostics,
     },
     diagnostics,
   };
+}
+
+/** The spec's databases with the user, database and pools their bindables name, and credentials once known. */
+function databaseModels(spec: AppSpec, ctx: NormalizeContext, envValues: string[]): DatabaseModel[] {
+  const admin = ctx.profile.databases?.admin_user ?? 'doadmin';
+  const defaultDb = ctx.profile.databases?.default_database ?? 'defaultdb';
+  return (spec.databases ?? []).map((d, i) => {
+    const pools = new Set<string>();
+    for (const v of envValues)
+      for (const r of references(v))
+        if (r.scope === d.name && r.name.includes('.')) pools.add(r.name.slice(0, r.name.lastIndexOf('.')));
+    const creds = ctx.databases?.[d.name];
+    return {
+      name: d.name,
+      engine: d.engine === 'UNSET' ? 'PG' : d.engine,
+      production: d.production ?? false,
+      line: locate(ctx.source, ['databases', i]).line,
+      user: d.db_user ?? admin,
+      database: d.db_name ?? defaultDb,
+      pools: [...pools],
+      ...(d.version ? { version: d.version } : {}),
+      ...(d.size ? { size: d.size } : {}),
+      ...(creds ? { password: creds.password, caCert: creds.caCert } : {}),
+    };
+  });
 }
 
 function buildRecipe(raw: Raw, root: string): BuildRecipe {

@@ -114,7 +114,7 @@ ${svc('api')}    http_port: 9000
   it('resolves app, component and database bindables to local values', () => {
     expect(run.BASE).toBe('http://127.0.0.1:8080/x');
     expect(run.API).toBe('http://api:9000');
-    expect(run.DB).toBe('postgresql://doadmin:local@db:5432/defaultdb');
+    expect(run.DB).toBe('postgresql://doadmin:generated-at-up@db:25060/defaultdb?sslmode=require');
     expect(run.SELF).toBe('http://127.0.0.1:8080/');
     expect(run.TOKEN_COPY).toBe('t0k3n');
   });
