@@ -81,10 +81,11 @@ wait $pg; code=$?
 [ $code -le 128 ] || { wait $pg; code=$?; }
 exit $code`;
 
+// The pool is probed without logging in: a login would open a server connection that then counts against the
+// database's limit until PgBouncer's idle timeout.
 const PG_READY = `test -f /run/rehearse-ready && PGPASSWORD="$DB_PASSWORD" psql -tAq -c 'select 1' \\
   "host=127.0.0.1 port=$DB_PORT dbname=$DB_NAME user=$DB_USER sslmode=require" >/dev/null && {
-  [ -z "$DB_POOLS" ] || PGPASSWORD="$DB_PASSWORD" psql -tAq -c 'select 1' \\
-    "host=127.0.0.1 port=$POOL_PORT dbname=\${DB_POOLS%% *} user=$DB_USER sslmode=require" >/dev/null; }`;
+  [ -z "$DB_POOLS" ] || pg_isready -q -d "host=127.0.0.1 port=$POOL_PORT dbname=\${DB_POOLS%% *} user=$DB_USER sslmode=require"; }`;
 
 export function postgresRun(db: DatabaseModel, p: DbProfile, pools: { size: number }): EngineRun {
   const { max, reserved } = connectionLimit(db, p);
