@@ -35,26 +35,28 @@ export function connectionLimit(db: DatabaseModel, p: DbProfile): { max: number;
 // Runs as root only to hand the TLS files to the server's user, then everything runs as `postgres`. The
 // app's user (doadmin unless db_user) is no superuser: it gets PostgreSQL's "remaining connection slots are
 // reserved" error when the limit is reached, as on a managed cluster. A db_user gets no privileges, as users made
-// through DigitalOcean get none until doadmin grants them (research A.2, A.6 C10).
+// through DigitalOcean get none until doadmin grants them (research A.2, A.6 C10). On SIGTERM, PostgreSQL gets
+// SIGINT, its fast shutdown: a checkpoint, then exit, without waiting for PgBouncer's server connections, so the
+// next start needs no crash recovery.
 const PG_SCRIPT = `set -e
 install -d -o postgres -g postgres -m 700 /run/tls
 install -o postgres -g postgres -m 600 /tmp/tls/server.crt /tmp/tls/server.key /tmp/tls/ca.crt /run/tls/
 rm -rf /tmp/tls /run/rehearse-ready
-as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+AS_PG='setpriv --reuid=postgres --regid=postgres --init-groups'
 D=/var/lib/postgresql/data
 chown postgres:postgres "$D" && chmod 700 "$D"
-[ -s "$D/PG_VERSION" ] || as_pg initdb -D "$D" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host=reject >/dev/null
+[ -s "$D/PG_VERSION" ] || $AS_PG initdb -D "$D" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host=reject >/dev/null
 printf 'local all all trust\\nhostssl all all all scram-sha-256\\n' > /run/tls/pg_hba.conf
-as_pg postgres -D "$D" -c port="$DB_PORT" -c listen_addresses='*' -c hba_file=/run/tls/pg_hba.conf -c ssl=on \\
+$AS_PG postgres -D "$D" -c port="$DB_PORT" -c listen_addresses='*' -c hba_file=/run/tls/pg_hba.conf -c ssl=on \\
   -c ssl_cert_file=/run/tls/server.crt -c ssl_key_file=/run/tls/server.key -c password_encryption=scram-sha-256 \\
   -c max_connections="$DB_MAX_CONNECTIONS" -c superuser_reserved_connections="$DB_RESERVED" \\
   -c unix_socket_directories=/run/postgresql &
 pg=$! pgb=
-trap 'kill -TERM $pg $pgb 2>/dev/null' TERM INT
+trap 'kill -INT $pg; [ -z "$pgb" ] || kill -TERM $pgb' TERM INT
 until pg_isready -q -h /run/postgresql -p "$DB_PORT"; do kill -0 $pg; sleep 0.05; done
 ADMIN_PW="$DB_PASSWORD"
 [ "$DB_USER" = "$DB_ADMIN" ] || ADMIN_PW="$(head -c 18 /dev/urandom | base64)"
-as_pg psql -q -v ON_ERROR_STOP=1 -h /run/postgresql -p "$DB_PORT" -U postgres -d postgres -v admin="$DB_ADMIN" \\
+$AS_PG psql -q -v ON_ERROR_STOP=1 -h /run/postgresql -p "$DB_PORT" -U postgres -d postgres -v admin="$DB_ADMIN" \\
   -v adminpw="$ADMIN_PW" -v defaultdb="$DB_DEFAULT" -v user="$DB_USER" -v userpw="$DB_PASSWORD" -v db="$DB_NAME" <<'SQL'
 SELECT format('CREATE ROLE %I LOGIN CREATEDB CREATEROLE', :'admin') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'admin')\\gexec
 SELECT format('ALTER ROLE %I PASSWORD %L', :'admin', :'adminpw')\\gexec
@@ -73,7 +75,7 @@ if [ -n "$DB_POOLS" ]; then
   } > /run/tls/pgbouncer.ini
   printf '"%s" "%s"\\n' "$DB_USER" "$DB_PASSWORD" > /run/tls/userlist.txt
   chown postgres /run/tls/pgbouncer.ini /run/tls/userlist.txt && chmod 600 /run/tls/userlist.txt
-  as_pg pgbouncer -q /run/tls/pgbouncer.ini & pgb=$!
+  $AS_PG pgbouncer -q /run/tls/pgbouncer.ini & pgb=$!
 fi
 touch /run/rehearse-ready
 set +e
