@@ -3,9 +3,12 @@
  * psycopg2 and redis-py reaches PostgreSQL and Redis with nothing but its bindables; production's refusals and
  * limits come from the servers themselves; data outlives the app until `down --volumes`.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { once } from 'node:events';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app/index.js';
@@ -112,6 +115,35 @@ try: c = a.cursor(); c.execute("EXECUTE s"); print("executed", c.fetchone()[0])
 except psycopg2.Error as e: print(str(e).strip())`);
   expect(await run('POOL_URL')).toMatch(/prepared statement "s" does not exist/);
   expect(await run('DATABASE_URL')).toMatch(/^executed 1/);
+});
+
+it('rehearse db psql runs the client inside over TLS; rehearse db url gives tools on the host a verified way in', async () => {
+  const psql = cli([
+    'db',
+    'psql',
+    'db',
+    '--spec',
+    spec,
+    '--',
+    '-tAc',
+    'select ssl from pg_stat_ssl where pid = pg_backend_pid()',
+  ]);
+  expect(psql.stdout.trim()).toBe('t');
+  const url = cli(['db', 'url', 'db', '--spec', spec]);
+  const parsed = new URL(url.stdout.trim());
+  expect(parsed.hostname).toBe('127.0.0.1');
+  expect(parsed.password).toBe(''); // the password is in a private passfile, not in the output
+  expect(readFileSync(parsed.searchParams.get('passfile')!, 'utf8')).toContain(':doadmin:AVNS_');
+  // The published port speaks TLS with a certificate the project CA verifies for 127.0.0.1 (verify-full).
+  const socket = net.connect(Number(parsed.port), '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(Buffer.from([0, 0, 0, 8, 4, 210, 22, 47]));
+  const [answer] = (await once(socket, 'data')) as [Buffer];
+  expect(answer.toString()).toBe('S');
+  const secure = tls.connect({ socket, ca: readFileSync(parsed.searchParams.get('sslrootcert')!), host: '127.0.0.1' });
+  await once(secure, 'secureConnect');
+  expect(secure.authorized).toBe(true);
+  secure.destroy();
 });
 
 it('keeps the data across a stop and the next start, with the database ready quickly', async () => {

@@ -11,6 +11,8 @@ import type { DatabaseModel } from '../../spec/model.js';
 type DbProfile = NonNullable<Profile['databases']>;
 
 export interface EngineRun {
+  /** The port the app connects to; published on 127.0.0.1 for `rehearse db url`. */
+  port: number;
   /** Where the engine keeps its data: the volume that outlives the app. */
   dataDir: string;
   env: string[];
@@ -93,6 +95,7 @@ export function postgresRun(db: DatabaseModel, p: DbProfile, pools: { size: numb
   const { max, reserved } = connectionLimit(db, p);
   const gib = nodeGib(db, p);
   return {
+    port: p.port,
     dataDir: '/var/lib/postgresql/data',
     env: [
       `DB_PORT=${p.port}`,
@@ -136,6 +139,7 @@ const REDIS_READY = `REDISCLI_AUTH="$DB_PASSWORD" redis-cli --tls --cacert /run/
 
 export function redisRun(db: DatabaseModel, p: DbProfile): EngineRun {
   return {
+    port: p.redis_tls_port,
     dataDir: '/data',
     env: [
       `DB_PORT=${p.redis_tls_port}`,

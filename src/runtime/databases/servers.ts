@@ -112,6 +112,7 @@ export class DatabaseServers {
       Image: await requireImage(this.docker, RUNNABLE[db.engine]!),
       Env: run.env,
       Cmd: run.cmd,
+      ExposedPorts: { [`${run.port}/tcp`]: {} },
       Labels: {
         ...appLabels(this.ids.appId),
         [LABEL.project]: this.ids.project,
@@ -124,6 +125,8 @@ export class DatabaseServers {
       HostConfig: {
         NetworkMode: this.ids.network,
         Mounts: [{ Type: 'volume', Source: volume, Target: run.dataDir }],
+        // For tools on the host (`rehearse db url`): loopback only, TLS and the password still required.
+        PortBindings: { [`${run.port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
         RestartPolicy: { Name: 'no' },
         SecurityOpt: ['no-new-privileges:true'],
       },
