@@ -11,7 +11,8 @@ import { RehearseError } from '../shared/errors.js';
 import { LABEL } from '../shared/labels.js';
 import { loadSpec } from '../spec/index.js';
 import { projectIdFor } from './app-id.js';
-import { projectExec, specFileOf } from './project.js';
+import { specFileOf } from './load-model.js';
+import { projectExec } from './project.js';
 
 // Whichever client the stand-in carries, logged in with the app's credentials from the container's own env.
 const CLIENT = `if command -v psql >/dev/null; then

@@ -33,6 +33,27 @@ const schemas = () => {
       shm_size_mib: z.number().int().positive(),
       ephemeral_limit_mib: z.number().int().positive(),
     }),
+    /** System calls the platform's sandbox refuses, applied as seccomp rules (src/runtime/seccomp.ts). */
+    sandbox: z
+      .strictObject({
+        syscalls: z.array(
+          z.strictObject({
+            name: z.string(),
+            errno: z.enum(['EPERM', 'EACCES', 'ENOSYS']),
+            /** Only when (argument[index] & mask) === equals; without it, every call. */
+            when: z
+              .strictObject({ arg: z.number().int().min(0).max(5), mask: z.number().int(), equals: z.number().int() })
+              .optional(),
+            /**
+             * A regular expression: the rule is left out for an instance whose command (run_command, else the
+             * image's ENTRYPOINT and CMD) or environment matches it.
+             */
+            unless_command_matches: z.string().optional(),
+            why: z.string(),
+          }),
+        ),
+      })
+      .default({ syscalls: [] }),
     port: z.strictObject({ env: z.string(), default_http_port: z.number().int().min(1).max(65535) }),
     network: z.strictObject({
       dns_by_component_name: z.boolean(),
@@ -65,6 +86,11 @@ const schemas = () => {
     }),
     default_instance_size: z.string(),
     instance_sizes: z.array(InstanceSize).min(1),
+    /**
+     * Database engines the platform offers as a dev (non-production) database, in the spec's engine names.
+     * Absent: the profile does not say, and no spec check reads it.
+     */
+    dev_database_engines: z.array(z.string()).optional(),
     /** The managed databases a spec's `databases:` get; a profile without this section runs none. */
     databases: z
       .strictObject({
@@ -107,8 +133,15 @@ export function loadProfile(nameOrFile = 'digitalocean'): Profile {
     });
   }
   const text = readFileSync(file, 'utf8');
-  return compiledProfile(file, text) ?? parseProfile(file, text);
+  const key = `${file}\0${profileHash(text)}`;
+  const known = parsed.get(key) ?? compiledProfile(file, text) ?? parseProfile(file, text);
+  parsed.set(key, known);
+  // A copy: callers may adjust their profile (start-app overrides), and the next caller must not see that.
+  return structuredClone(known);
 }
+
+/** Profiles parsed in this process, by file and content: a process that loads many specs parses each once. */
+const parsed = new Map<string, Profile>();
 
 /**
  * The built-in profiles, parsed and validated at build time (scripts/compile-profiles.mjs), keyed by a hash of

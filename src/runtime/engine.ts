@@ -1,6 +1,6 @@
 /** The Docker engine, reached through dockerode. One client per app; no module singletons. */
-import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
 import { RehearseError } from '../shared/errors.js';
 
 export type Engine = Docker;

@@ -10,10 +10,12 @@ import { RehearseError } from '../shared/errors.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import type { AppModel } from './model.js';
 import { normalize } from './normalize.js';
+import { BUILT_LISTS } from './kinds.js';
 import { identifyNonSpec } from './not-a-spec.js';
 import { checkSchema } from './schema-check.js';
+import { inRepo } from './repo-path.js';
 import { checkSemantics } from './semantic.js';
-import { locate, parseSource, type SpecSource } from './source.js';
+import { locate, parseSource, RECOVERABLE_YAML, type SpecSource } from './source.js';
 import { runLints } from './lints/index.js';
 
 export * from './diagnostics.js';
@@ -23,14 +25,18 @@ export type { SpecSource } from './source.js';
 /** Where users keep a spec, in the order rehearse looks. */
 export const SPEC_CANDIDATES = ['.do/app.yaml', '.do/app.yml', 'app.yaml', '.do/deploy.template.yaml'];
 
+/**
+ * The one resolver of `--spec` (and startApp's `spec`): a file, whatever its name; a folder, searched like the
+ * current one; nothing, the current folder.
+ */
 export function findSpec(cwd: string, explicit?: string): string {
   if (explicit) {
-    const file = path.resolve(cwd, explicit);
-    if (!existsSync(file) || !statSync(file).isFile())
-      throw new RehearseError('SPEC_NOT_FOUND', `no spec file at ${explicit}`, {
-        hint: 'check the path given to --spec',
+    const target = path.resolve(cwd, explicit);
+    if (!existsSync(target))
+      throw new RehearseError('SPEC_NOT_FOUND', `no spec file or folder at ${explicit}`, {
+        hint: 'pass --spec a spec file, or a folder holding .do/app.yaml',
       });
-    return file;
+    return statSync(target).isDirectory() ? findSpec(target) : target;
   }
   for (const c of SPEC_CANDIDATES) {
     const file = path.join(cwd, c);
@@ -76,14 +82,16 @@ export function loadSpec(file: string, options: LoadOptions = {}): LoadResult {
 
 export function loadSpecText(file: string, text: string, options: LoadOptions = {}): LoadResult {
   const profile = options.profile ?? loadProfile();
-  const done = (diagnostics: Diagnostic[], model?: AppModel): LoadResult => ({
+  const finish = (diagnostics: Diagnostic[], model?: AppModel): LoadResult => ({
     file,
     diagnostics,
     ok: !hasErrors(diagnostics),
     ...(model ? { model } : {}),
   });
-  const { source, diagnostics } = parseSource(file, text);
-  if (diagnostics.length) return done(diagnostics);
+  const { source, diagnostics: yaml } = parseSource(file, text);
+  // A duplicated key leaves the document as written: report it and go on checking the rest.
+  if (yaml.some((d) => !RECOVERABLE_YAML.has(d.code))) return finish(yaml);
+  const done = (diagnostics: Diagnostic[], model?: AppModel): LoadResult => finish([...yaml, ...diagnostics], model);
   let data: unknown;
   try {
     data = rootData(source);
@@ -125,12 +133,13 @@ export function loadSpecText(file: string, text: string, options: LoadOptions = 
     ...(options.databases ? { databases: options.databases } : {}),
   });
   const all = [
+    ...schema.diagnostics,
     ...semantic,
     ...normal,
     ...runLints(source, spec, model),
     ...(options.checkFiles ? checkFiles(source, spec, root) : []),
   ];
-  model.diagnostics = all;
+  model.diagnostics = [...yaml, ...all];
   return done(all, model);
 }
 
@@ -158,12 +167,12 @@ function dropNulls(v: unknown): unknown {
 
 function checkFiles(source: SpecSource, spec: import('./schema.js').AppSpec, root: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const list of ['services', 'workers', 'jobs', 'static_sites'] as const) {
+  for (const [list] of BUILT_LISTS) {
     spec[list]?.forEach((c, i) => {
       const check = (key: 'dockerfile_path' | 'source_dir', isDir: boolean) => {
         const rel = c[key];
         if (rel === undefined) return;
-        const abs = path.resolve(root, rel);
+        const abs = inRepo(root, rel);
         const ok = existsSync(abs) && statSync(abs).isDirectory() === isDir;
         if (!ok)
           out.push({

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Profile } from '../profile/profile.js';
 import { carriesDatabasePassword, databaseValue, references, substitute, type Reference } from './bindables.js';
 import type { Diagnostic } from './diagnostics.js';
+import { BUILT_LISTS } from './kinds.js';
 import type {
   AppModel,
   BuildRecipe,
@@ -18,6 +19,7 @@ import type {
 } from './model.js';
 import type { AppSpec, EnvVarSpec, HealthCheckSpec } from './schema.js';
 import { locate, pathString, type PathItem, type SpecSource } from './source.js';
+import { inRepo } from './repo-path.js';
 import type { z } from 'zod';
 import type { Cors, ImageSource } from './schema.js';
 
@@ -43,17 +45,12 @@ export interface NormalizeContext {
 const DO_DATABASE_PORTS = { port: 25060, pool_port: 25061, redis_tls_port: 25061 };
 
 type Raw = { name: string; envs?: EnvVarSpec[] | undefined } & Record<string, unknown>;
-const LISTS: [keyof AppSpec, ComponentKind][] = [
-  ['services', 'service'],
-  ['workers', 'worker'],
-  ['jobs', 'job'],
-  ['static_sites', 'static_site'],
-];
 
 export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppModel; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const { profile, source } = ctx;
   const loc = (p: PathItem[]) => ({ file: source.file, ...locate(source, p) });
+  const missing = new Set<string>();
 
   const localValue = (e: EnvVarSpec, p: PathItem[]): { value: string; origin: EnvEntry['origin'] } => {
     const needsLocal = e.value === undefined ? e.type === 'SECRET' : e.value.startsWith('EV[');
@@ -62,20 +59,26 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
     if (values[e.key] !== undefined) return { value: values[e.key]!, origin: 'environment' };
     if (dotenv[e.key] !== undefined) return { value: dotenv[e.key]!, origin: 'dotenv' };
     if (environment[e.key] !== undefined) return { value: environment[e.key]!, origin: 'environment' };
-    diagnostics.push({
-      ...loc(p),
-      path: pathString(p),
-      severity: ctx.strictSecrets ? 'error' : 'warning',
-      code: 'missing-secret',
-      message: `${e.key} is ${e.value === undefined ? 'a SECRET with no value' : 'encrypted (EV[...]) in the spec'} and has no local value`,
-      hint: `put ${e.key}=... in ${path.join(path.relative(process.cwd(), ctx.root) || '.', '.env')} or export it in your shell`,
-    });
+    // Once per key, however many components share it. A SECRET without a value is how a committed spec looks (the
+    // value lives in the platform), so for `validate` it is information about the local run; `up` needs the value.
+    if (!missing.has(e.key))
+      diagnostics.push({
+        ...loc(p),
+        path: pathString(p),
+        severity: ctx.strictSecrets ? 'error' : 'info',
+        code: 'missing-secret',
+        message: ctx.strictSecrets
+          ? `${e.key} is ${e.value === undefined ? 'a SECRET with no value' : 'encrypted (EV[...]) in the spec'} and has no local value`
+          : `${e.key} is ${e.value === undefined ? 'a SECRET whose value lives in the platform' : 'encrypted (EV[...]) in the spec'}; a local run needs its value`,
+        hint: `put ${e.key}=... in ${path.join(path.relative(process.cwd(), ctx.root) || '.', '.env')} or export it in your shell`,
+      });
+    missing.add(e.key);
     return { value: '', origin: 'missing' };
   };
 
   // Raw component list with their spec paths.
   const raws: { raw: Raw; kind: ComponentKind; p: PathItem[] }[] = [];
-  for (const [list, kind] of LISTS)
+  for (const [list, kind] of BUILT_LISTS)
     (spec[list] as Raw[] | undefined)?.forEach((raw, i) => raws.push({ raw, kind, p: [list, i] }));
 
   const httpPortOf = (raw: Raw, kind: ComponentKind) =>
@@ -256,9 +259,9 @@ function databaseModels(spec: AppSpec, ctx: NormalizeContext, envValues: string[
 function buildRecipe(raw: Raw, root: string): BuildRecipe {
   const image = raw.image as z.output<typeof ImageSource> | undefined;
   if (image) return { kind: 'image', image: imageRef(image) };
-  const context = path.resolve(root, (raw.source_dir as string | undefined) ?? '.');
+  const context = inRepo(root, raw.source_dir as string | undefined);
   const dockerfile = raw.dockerfile_path as string | undefined;
-  if (dockerfile) return { kind: 'dockerfile', context, dockerfile: path.resolve(root, dockerfile), args: {} };
+  if (dockerfile) return { kind: 'dockerfile', context, dockerfile: inRepo(root, dockerfile), args: {} };
   return {
     kind: 'buildpack',
     context,

@@ -8,8 +8,8 @@ import { ROOT } from '../helpers/paths.js';
 
 const docker = new Docker();
 
-it('serves examples/hello through the router under the read-only sandbox, then cleans up', async () => {
-  const app = await startApp({ spec: path.join(ROOT, 'examples/hello/.do/app.yaml') });
+it('serves examples/hello through the router under the strict read-only mode, then cleans up', async () => {
+  const app = await startApp({ spec: path.join(ROOT, 'examples/hello/.do/app.yaml'), filesystem: 'read-only' });
   let appId: string;
   try {
     appId = app.appId;

@@ -125,8 +125,8 @@ ${svc('api')}    http_port: 9000
     const warn = load(spec);
     expect(warn.ok).toBe(true);
     expect(warn.diagnostics.filter((d) => d.code === 'missing-secret').map((d) => d.severity)).toEqual([
-      'warning',
-      'warning',
+      'info',
+      'info',
     ]);
     const strict = load(spec, { strictSecrets: true });
     expect(strict.ok).toBe(false);
@@ -158,12 +158,12 @@ describe('semantic checks', () => {
       codes(`name: app\njobs:\n${svc('j1')}    kind: SCHEDULED\n    schedule: {cron: "*/5 * * * *", time_zone: UTC}\n`),
     ).toEqual([]);
   });
-  it('references to missing components, and unknown instance sizes with a suggestion', () => {
+  it('references to missing components (a warning), and unknown instance sizes with a suggestion', () => {
     const r = load(
       `name: app\nservices:\n${svc('web')}    instance_size_slug: apps-s-1vcpu-1g\n    envs: [{key: X, value: "\${wbe.PRIVATE_URL}"}]\n`,
     );
-    expect(r.diagnostics.find((d) => d.code === 'bad-reference')?.hint).toBe('did you mean "web"?');
-    expect(r.diagnostics.find((d) => d.code === 'unknown-size')?.hint).toMatch(/did you mean "apps-s-1vcpu-1gb/);
+    expect(r.diagnostics.find((d) => d.code === 'unresolved-reference')?.hint).toBe('did you mean "web"?');
+    expect(r.diagnostics.find((d) => d.code === 'unknown-size')?.hint).toMatch(/nearest size .* is apps-s-1vcpu-1gb /);
   });
   it('ingress rules that name no routable component', () =>
     expect(
@@ -184,5 +184,29 @@ describe('semantic checks', () => {
       `name: app\nservices:\n${svc('web')}functions:\n  - {name: fn, github: {repo: a/b}}\ndomains: [{domain: example.com}]\nalerts: [{rule: DEPLOYMENT_FAILED}]\n`,
     );
     expect(m.notEmulated.join('\n')).toMatch(/functions.*\n.*domains[\s\S]*alerts/);
+  });
+});
+
+describe('source_dir and dockerfile_path: relative to the repository root in every form real specs use', () => {
+  const contextOf = (sourceDir: string, dockerfile = 'Dockerfile') => {
+    const m = model(
+      `name: app\nservices:\n  - name: web\n    github: {repo: a/b, branch: main}\n    source_dir: ${JSON.stringify(sourceDir)}\n    dockerfile_path: ${JSON.stringify(dockerfile)}\n`,
+    );
+    const b = m.components[0]!.build;
+    return b.kind === 'dockerfile' ? [b.context, b.dockerfile] : [];
+  };
+  it.each([
+    ['/', '/repo'],
+    ['.', '/repo'],
+    ['./', '/repo'],
+    ['/backend', '/repo/backend'],
+    ['./backend', '/repo/backend'],
+    ['backend', '/repo/backend'],
+    ['/src/', '/repo/src'],
+  ])('source_dir %j is %s', (form, want) => {
+    expect(contextOf(form)[0]).toBe(want);
+  });
+  it('a dockerfile_path with a leading slash is in the repository too', () => {
+    expect(contextOf('/', '/api/Dockerfile')[1]).toBe('/repo/api/Dockerfile');
   });
 });
