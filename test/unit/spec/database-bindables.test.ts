@@ -70,4 +70,16 @@ describe('database bindables', () => {
     expect(url).toBe('postgresql://doadmin:generated-at-up@db:25060/defaultdb?sslmode=require');
     expect(plain.databases[0]!.password).toBeUndefined();
   });
+  it('warn in validate when a BUILD_TIME env names one (the build only ever sees the text)', () => {
+    const r = loadSpecText(
+      '/repo/.do/app.yaml',
+      spec.replace(
+        '{key: PGHOST, value: "${db.HOSTNAME}"}',
+        '{key: PGHOST, value: "${db.HOSTNAME}", scope: BUILD_TIME}',
+      ),
+    );
+    const warnings = r.diagnostics.filter((d) => d.code === 'database-at-build');
+    expect(warnings.map((d) => [d.severity, d.line])).toEqual([['warning', 16]]);
+    expect(warnings[0]!.hint).toMatch(/PRE_DEPLOY/);
+  });
 });
