@@ -159,8 +159,36 @@ it('keeps the data across a stop and the next start, with the database ready qui
   expect(Number(ready)).toBeLessThan(10_000);
 });
 
-it('removes the data with down --volumes', async () => {
+it('reuses the data after a crash: the next up removes the dead session’s database and starts on its volume', async () => {
   await app.stop();
+  const up = () => cli(['up', '--detach', '--port', '0', '--spec', spec]);
+  expect(up().status).toBe(0);
+  const { pid } = JSON.parse(cli(['ps', '--json', '--spec', spec]).stdout) as { pid: number };
+  process.kill(pid, 'SIGKILL'); // the session dies without cleaning up; its containers stay behind
+  const alive = () => {
+    try {
+      return process.kill(pid, 0);
+    } catch {
+      return false;
+    }
+  };
+  for (const t0 = Date.now(); alive() && Date.now() - t0 < 10_000;) await new Promise((r) => setTimeout(r, 100));
+  expect(up().status).toBe(0);
+  const notes = cli([
+    'db',
+    'psql',
+    'db',
+    '--spec',
+    spec,
+    '--',
+    '-tAc',
+    "select count(*) from items where note = 'kept'",
+  ]);
+  expect(notes.stdout.trim()).toBe('1');
+  expect(cli(['down', '--spec', spec]).status).toBe(0);
+});
+
+it('removes the data with down --volumes', async () => {
   const project = app.project;
   const volumes = async () =>
     (await docker.listVolumes({ filters: { label: [`rehearse.project=${project}`] } })).Volumes ?? [];
