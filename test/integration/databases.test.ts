@@ -33,6 +33,9 @@ const start = () =>
     },
   });
 
+/** `rehearse db psql db -- -tAc SQL`, as a user types it. */
+const psql = (sql: string) => cli(['db', 'psql', 'db', '--spec', spec, '--', '-tAc', sql]);
+
 /** Python in the app's own container, with the app's own environment. */
 async function py(code: string): Promise<string> {
   const r = await app.exec('web', ['python3', '-c', code]);
@@ -118,17 +121,8 @@ except psycopg2.Error as e: print(str(e).strip())`);
 });
 
 it('rehearse db psql runs the client inside over TLS; rehearse db url gives tools on the host a verified way in', async () => {
-  const psql = cli([
-    'db',
-    'psql',
-    'db',
-    '--spec',
-    spec,
-    '--',
-    '-tAc',
-    'select ssl from pg_stat_ssl where pid = pg_backend_pid()',
-  ]);
-  expect(psql.stdout.trim()).toBe('t');
+  const inside = psql('select ssl from pg_stat_ssl where pid = pg_backend_pid()');
+  expect(inside.stdout.trim()).toBe('t');
   const url = cli(['db', 'url', 'db', '--spec', spec]);
   const parsed = new URL(url.stdout.trim());
   expect(parsed.hostname).toBe('127.0.0.1');
@@ -174,16 +168,7 @@ it('reuses the data after a crash: the next up removes the dead session’s data
   };
   for (const t0 = Date.now(); alive() && Date.now() - t0 < 10_000;) await new Promise((r) => setTimeout(r, 100));
   expect(up().status).toBe(0);
-  const notes = cli([
-    'db',
-    'psql',
-    'db',
-    '--spec',
-    spec,
-    '--',
-    '-tAc',
-    "select count(*) from items where note = 'kept'",
-  ]);
+  const notes = psql("select count(*) from items where note = 'kept'");
   expect(notes.stdout.trim()).toBe('1');
   expect(cli(['down', '--spec', spec]).status).toBe(0);
 });
