@@ -106,6 +106,8 @@ const schemas = () => {
         pool_size: z.number().int().positive(),
         redis_idle_timeout_seconds: seconds,
         redis_maxmemory_policy: z.string(),
+        /** A dev database's monthly price; a managed cluster is billed by the Databases product, not the app. */
+        dev_usd_per_month: z.number().nonnegative(),
       })
       .optional(),
   });

@@ -153,6 +153,13 @@ it('keeps the data across a stop and the next start, with the database ready qui
   expect(Number(ready)).toBeLessThan(10_000);
 });
 
+it('prices the dev database from the profile; a managed cluster is billed by Databases, not the app', () => {
+  const cost = cli(['cost', '--spec', spec]).stdout;
+  expect(cost).toMatch(/^db\s+database\s+dev database\s+1\s+7\.00/m);
+  expect(cost).toMatch(/^cache\s+database\s+managed cluster\s+1\s+0\.00\s+a managed cluster: billed by Databases/m);
+  expect(cost).toContain('$12.00 a month');
+});
+
 it('reuses the data after a crash: the next up removes the dead session’s database and starts on its volume', async () => {
   await app.stop();
   const up = () => cli(['up', '--detach', '--port', '0', '--spec', spec]);
