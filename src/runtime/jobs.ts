@@ -7,6 +7,7 @@ import type { Cron } from 'croner';
 import { RehearseError } from '../shared/errors.js';
 import type { ComponentModel } from '../spec/model.js';
 import type { Instance } from './instance.js';
+import { databaseFix } from './databases/diagnose.js';
 
 export interface JobRun {
   job: string;
@@ -37,7 +38,8 @@ export async function runJob(
 
 export function jobFailure(kind: string, run: JobRun, timeoutSeconds: number): RehearseError {
   const what = run.code === -2 ? `timed out after ${timeoutSeconds}s` : `exited with code ${run.code}`;
-  return new RehearseError('JOB_FAILED', `${kind} job "${run.job}" ${what}`, {
+  const database = databaseFix(run.output.join('\n'));
+  return new RehearseError('JOB_FAILED', `${kind} job "${run.job}" ${what}${database ? `: ${database}` : ''}`, {
     details: run.output.slice(-30).join('\n'),
     hint:
       kind === 'PRE_DEPLOY'
