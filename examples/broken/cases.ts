@@ -30,10 +30,10 @@ export interface CatalogCase {
   fixed(spec: string, o: Partial<StartOptions>): Promise<boolean>;
 }
 
-const specOf = (id: string, fixed = false) => path.join(HERE, id, fixed ? 'fixed' : '', '.do/app.yaml');
+export const specOf = (id: string, fixed = false) => path.join(HERE, id, fixed ? 'fixed' : '', '.do/app.yaml');
 
 /** Starts a case's app, collecting events; the app is always stopped. */
-async function withApp<T>(
+export async function withApp<T>(
   spec: string,
   o: Partial<StartOptions>,
   fn: (app: RunningApp, events: AppEvent[]) => Promise<T>,
@@ -48,7 +48,7 @@ async function withApp<T>(
 }
 
 /** Deploy failures: the symptom is a failed deploy; the diagnosis is the error's hint. */
-async function deployFails(spec: string, o: Partial<StartOptions>): Promise<Outcome> {
+export async function deployFails(spec: string, o: Partial<StartOptions>): Promise<Outcome> {
   try {
     await (await startApp({ spec, ...o })).stop();
     return { symptom: false, diagnosis: '' };
@@ -58,14 +58,14 @@ async function deployFails(spec: string, o: Partial<StartOptions>): Promise<Outc
   }
 }
 
-const answers = (spec: string, o: Partial<StartOptions>, p = '/', status = 200) =>
+export const answers = (spec: string, o: Partial<StartOptions>, p = '/', status = 200) =>
   withApp(
     spec,
     o,
     async (app) => (await fetch(app.routerUrl + p, { signal: AbortSignal.timeout(20_000) })).status === status,
   ).catch(() => false);
 
-function rawGet(url: string): Promise<{ status: number; complete: boolean }> {
+export function rawGet(url: string): Promise<{ status: number; complete: boolean }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, (res) => {
@@ -78,7 +78,7 @@ function rawGet(url: string): Promise<{ status: number; complete: boolean }> {
   });
 }
 
-const eventually = async <T>(fn: () => T | undefined, ms = 20_000): Promise<T | undefined> => {
+export const eventually = async <T>(fn: () => T | undefined, ms = 20_000): Promise<T | undefined> => {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();

@@ -9,6 +9,8 @@ import { RehearseError } from '../shared/errors.js';
 import { appLabels, LABEL } from '../shared/labels.js';
 import type { AppModel, ComponentModel, JobKind } from '../spec/model.js';
 import { buildComponent } from './build.js';
+import { bakedSecrets } from './diagnoses/baked-secrets.js';
+import { DuplicateJobs } from './diagnoses/duplicate-jobs.js';
 import { reapOrphans, removeApp, stopApp } from './cleanup.js';
 import { containerOptions } from './container-config.js';
 import { DatabaseServers } from './databases/servers.js';
@@ -54,8 +56,14 @@ export class AppRuntime {
     this.databases = new DatabaseServers(docker, model, profile, { appId, project, session, network: this.network });
     // A restarted container gets a fresh network namespace: its replica isolation must be set again.
     const onState = events.state;
+    const jobs = new DuplicateJobs((component, message) => this.events.notice?.(component, message));
     this.events = {
       ...events,
+      log: (instance, line, stream) => {
+        events.log?.(instance, line, stream);
+        const c = this.instances.find((i) => i.name === instance)?.component;
+        if (c?.kind === 'service' || c?.kind === 'worker') jobs.line(c.name, instance, line);
+      },
       state: (inst) => {
         onState?.(inst);
         if (inst.state === 'live' && inst.restarts > 0) void this.isolate(inst.component).catch(() => undefined);
@@ -104,8 +112,10 @@ export class AppRuntime {
       timeoutSeconds: this.profile.build.timeout_seconds,
       onLine: (l) => this.events.buildLine?.(c.name, this.mask(l)),
       mask: this.mask,
+      onNotice: (m) => this.events.notice?.(c.name, m),
     });
     this.images.set(c.name, image);
+    for (const n of await bakedSecrets(this.docker, image, c)) this.events.notice?.(c.name, n);
   }
 
   /** Runs every job of a kind, one after another; PRE_DEPLOY and POST_DEPLOY failures throw. */
@@ -113,7 +123,8 @@ export class AppRuntime {
     for (const job of this.model.components.filter((c) => c.kind === 'job' && c.jobKind === kind)) {
       const run = await this.runOnce(job);
       this.events.job?.({ ...run, kind });
-      if (run.code !== 0 && kind !== 'FAILED_DEPLOY') throw jobFailure(kind, run, this.profile.jobs.timeout_seconds);
+      if (run.code !== 0 && kind !== 'FAILED_DEPLOY')
+        throw jobFailure(kind, run, this.profile.jobs.timeout_seconds, this.model);
     }
   }
 
@@ -262,9 +273,11 @@ export class AppRuntime {
     });
     const container = await this.docker.createContainer(options);
     // A restart is a new container from the same options: the platform restarts an instance with a fresh disk.
-    const recreate = async (old: string) => {
+    // Its labels carry the crash loop, for `ps`.
+    const recreate = async (old: string, restarts: number, lastCrash?: string) => {
       await this.docker.getContainer(old).remove({ force: true });
-      return (await this.docker.createContainer(options)).id;
+      const labels = { [LABEL.restarts]: String(restarts), ...(lastCrash ? { [LABEL.lastCrash]: lastCrash } : {}) };
+      return (await this.docker.createContainer({ ...options, Labels: { ...options.Labels, ...labels } })).id;
     };
     const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask, recreate);
     this.instances.push(inst);
@@ -300,10 +313,21 @@ export class AppRuntime {
         const info = await container.inspect().catch(() => undefined);
         if (info?.State.ExitCode !== 137) return;
         const cmd = [...(info.Config.Entrypoint ?? []), ...(info.Config.Cmd ?? [])];
-        const shell = cmd[0] === '/bin/sh' && cmd[1] === '-c' && !inst.component.runCommand;
+        // The shell may follow an entrypoint that execs its arguments (the node image's docker-entrypoint.sh).
+        const sh = cmd.findIndex((x, k) => x === '/bin/sh' && cmd[k + 1] === '-c');
+        const shell = sh >= 0 && sh <= 1 && !inst.component.runCommand;
         this.events.notice?.(
           inst.component.name,
-          `${inst.name} did not exit on SIGTERM and was killed after its ${grace} s grace period, with any requests in flight: ${shell ? `its CMD is in shell form, so /bin/sh is PID 1 and never passes SIGTERM on; write it in exec form, CMD ${JSON.stringify(cmd.slice(2).join(' ').split(/\s+/))}` : 'handle SIGTERM (stop accepting, finish requests, exit), and run the app as PID 1 (exec form, or exec in a script)'}.`,
+          `${inst.name} did not exit on SIGTERM and was killed after its ${grace} s grace period, with any requests in flight: ${
+            shell
+              ? `its CMD is in shell form, so /bin/sh is PID 1 and never passes SIGTERM on; write it in exec form, CMD ${JSON.stringify(
+                  cmd
+                    .slice(sh + 2)
+                    .join(' ')
+                    .split(/\s+/),
+                )}`
+              : 'handle SIGTERM (stop accepting, finish requests, exit), and run the app as PID 1 (exec form, or exec in a script)'
+          }.`,
         );
       }),
     );

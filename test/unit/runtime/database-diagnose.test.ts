@@ -37,6 +37,7 @@ describe('database diagnoses', () => {
         output: ['FATAL:  remaining connection slots are reserved for non-replication superuser connections'],
       },
       1800,
+      { components: [], databases: [] },
     );
     expect(err.message).toMatch(/^PRE_DEPLOY job "migrate" exited with code 1: the database's connection limit/);
   });
