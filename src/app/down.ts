@@ -4,6 +4,7 @@
  * with `removeVolumes`, its databases' data.
  */
 import { downProject, removeProjectImages } from '../runtime/cleanup.js';
+import { forgetCredentials } from '../runtime/databases/credentials.js';
 import { removeDatabaseVolumes } from '../runtime/databases/volumes.js';
 import { connectEngine } from '../runtime/engine.js';
 import { projectIdFor } from './app-id.js';
@@ -27,6 +28,7 @@ export async function downApp(
   const apps = await downProject(docker, project, options.graceSeconds);
   const images = options.removeImages ? await removeProjectImages(docker, project) : [];
   const volumes = options.removeVolumes ? await removeDatabaseVolumes(docker, project) : [];
+  if (options.removeVolumes) forgetCredentials(project); // a new database gets a new password, as in production
   return {
     project,
     images,

@@ -4,7 +4,7 @@
  * limits come from the servers themselves; data outlives the app until `down --volumes`.
  */
 import { once } from 'node:events';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -191,4 +191,11 @@ it('removes the data with down --volumes', async () => {
   const down = cli(['down', '--volumes', '--spec', spec]);
   expect(down.stdout).toContain(`removed database volumes`);
   expect(await volumes()).toEqual([]);
+  // The credentials go with the data: nothing of the project's databases stays in the state directory.
+  const stateDir = path.join(
+    process.env.XDG_STATE_HOME || path.join(os.homedir(), '.local/state'),
+    'rehearse/projects',
+    project,
+  );
+  expect(existsSync(stateDir)).toBe(false);
 });

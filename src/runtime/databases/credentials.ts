@@ -6,7 +6,7 @@
  * host needs nothing but the engine.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import tar from 'tar-fs';
@@ -28,6 +28,11 @@ export function projectStateDir(project: string): string {
   const dir = path.join(base, 'rehearse', 'projects', project);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
+}
+
+/** The project's passwords, CA and certificates, gone with its databases' data (`down --volumes`). */
+export function forgetCredentials(project: string): void {
+  rmSync(projectStateDir(project), { recursive: true, force: true });
 }
 
 /** A password like DigitalOcean's (`AVNS_` and random characters), URL-safe. */
