@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { validateCommand } from './commands/validate.js';
 import { upCommand } from './commands/up.js';
 import { downCommand } from './commands/down.js';
+import { dbCommands } from './commands/db.js';
 import { sessionCommands } from './commands/session.js';
 import { reportCommands } from './commands/reports.js';
 import { EXIT, exitCodeFor, renderError } from './render/errors.js';
@@ -30,6 +31,7 @@ Examples:
 validateCommand(program);
 upCommand(program);
 downCommand(program);
+dbCommands(program);
 sessionCommands(program);
 reportCommands(program);
 

@@ -5,6 +5,7 @@
 import { constants } from 'node:os';
 import { sizeThatFits, type Profile } from '../profile/profile.js';
 import type { ComponentModel } from '../spec/model.js';
+import { databaseFix } from './databases/diagnose.js';
 import { shellExit } from './blame.js';
 
 export interface ContainerEnd {
@@ -100,6 +101,8 @@ export function knownFix(c: ComponentModel, lines: readonly string[]): string | 
     return `${key} is scoped BUILD_TIME in the spec, so it exists during the build only: set its scope to RUN_TIME (or RUN_AND_BUILD_TIME).`;
   if (key && !c.env.some((e) => e.key === key))
     return `${key} is not set at run time: add it to ${c.name}'s envs in the spec (scope RUN_TIME or RUN_AND_BUILD_TIME).`;
+  const database = databaseFix(text);
+  if (database) return database;
   if (/(EROFS|Read-only file system)/.test(text))
     return 'the filesystem is read-only on the platform: use /dev/shm for scratch files and object storage (Spaces) for anything kept.';
   return undefined;
