@@ -7,6 +7,7 @@ import { upCommand } from './commands/up.js';
 import { downCommand } from './commands/down.js';
 import { sessionCommands } from './commands/session.js';
 import { reportCommands } from './commands/reports.js';
+import { dockerfileCommand } from './commands/dockerfile.js';
 import { EXIT, exitCodeFor, renderError } from './render/errors.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -30,6 +31,7 @@ upCommand(program);
 downCommand(program);
 sessionCommands(program);
 reportCommands(program);
+dockerfileCommand(program);
 
 // No top-level await: the bundled CLI is a CommonJS script, so V8 can cache its compiled code (bin/rehearse.cjs).
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -92,7 +92,7 @@ export class AppRuntime {
 
   /** One component's image, built with the profile's timeout, its output streamed and secrets masked. */
   private async buildOne(c: ComponentModel): Promise<void> {
-    const { image } = await buildComponent(this.docker, c, {
+    const { image, notes } = await buildComponent(this.docker, c, {
       appId: this.appId,
       project: { name: this.model.name, id: this.project },
       timeoutSeconds: this.profile.build.timeout_seconds,
@@ -100,6 +100,8 @@ export class AppRuntime {
       mask: this.mask,
     });
     this.images.set(c.name, image);
+    // A buildpack stand-in build is a difference from production: the parity report lists it, once.
+    for (const n of notes ?? []) if (!this.model.notEmulated.includes(n)) this.model.notEmulated.push(n);
   }
 
   /** Runs every job of a kind, one after another; PRE_DEPLOY and POST_DEPLOY failures throw. */
