@@ -8,7 +8,10 @@ process.env.REHEARSE_OWNER ??= `test-run-${randomBytes(4).toString('hex')}`;
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        // Pure logic, but property tests run hundreds of cases: a busy 2-core machine must not time them out.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 },
+      },
       {
         test: {
           name: 'integration',

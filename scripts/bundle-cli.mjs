@@ -1,12 +1,10 @@
-// The CLI as one CommonJS file, so that every `rehearse` start skips most of its compile work:
-// - Node 20 spends more of a `rehearse up` resolving and reading ~900 module files than starting, so they are
-//   bundled into one file, next to the compiled CLI so every relative path (sandbox/, package.json,
-//   createRequire) resolves as it does from dist/cli/main.js;
-// - CommonJS, not an ES module: Node 20 has no compile cache for ES modules, while a CommonJS script can be
-//   compiled through node:vm with V8's code cache (bin/rehearse.cjs), which halves the bundle's start-up cost.
-// The library (`import { startApp } from 'rehearse'`) stays the plain tsc output.
+// The CLI as one file (bin/rehearse imports it): Node 20 spends more of a start resolving and reading the ~900
+// module files of dist/ and node_modules than running them (`rehearse --version`: ~1.0 s from dist/cli/main.js,
+// ~0.35 s from the bundle, median of 11 on a loaded 2-core machine). It sits next to the compiled CLI so every
+// relative path (sandbox/, package.json, createRequire) resolves as it does from dist/cli/main.js. CommonJS, as
+// Node loads it without an ES module graph to link. The library (`import { startApp } from 'rehearse'`) stays
+// the plain tsc output.
 import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
@@ -52,7 +50,7 @@ const slimUndici = {
   },
 };
 
-// Earlier layouts of the bundle (ES module chunks) and a code cache made for another bundle.
+// Earlier layouts of the bundle (ES module chunks) and the code caches earlier versions left beside it.
 for (const f of readdirSync('dist/cli'))
   if (/^(main\.bundle|bundle-).*\.(mjs|cjs|cache)$/.test(f)) rmSync(path.join('dist/cli', f));
 
@@ -74,12 +72,3 @@ await build({
   banner: { js: 'var __rehearseMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
 });
-
-// The code cache, made once here by a run that compiles the start of every command (argument parsing, the
-// profile, the spec): `rehearse validate` of the example app. A run that finds no usable cache (another Node
-// version) compiles from source and leaves a new cache behind (bin/rehearse.cjs).
-const warm = spawnSync(process.execPath, ['bin/rehearse.cjs', 'validate', '--spec', 'examples/hello/.do/app.yaml'], {
-  env: { ...process.env, REHEARSE_CODE_CACHE: 'write' },
-  stdio: 'ignore',
-});
-if (warm.status !== 0) console.warn('bundle-cli: no code cache made (the warm-up run failed); the CLI still works');

@@ -241,9 +241,17 @@ CASES.push(
   {
     id: 'gunicorn-tmp-dir',
     n: 1,
-    title: 'gunicorn without --worker-tmp-dir on the read-only filesystem',
-    expect: /gunicorn's worker tmp dir \(\/tmp\) is not writable on the platform: add --worker-tmp-dir \/dev\/shm/,
-    reproduce: deployFails,
+    title: "gunicorn without --worker-tmp-dir: its workers die in a loop under the platform's sandbox",
+    expect:
+      /web-1: gunicorn's workers die in a loop \(os\.fchmod PermissionError .*\) while the deploy looks healthy: add --worker-tmp-dir \/dev\/shm/,
+    // Seed 000's shape: no health_check, so the platform's TCP check passes on the arbiter's socket.
+    reproduce: (s, o) =>
+      withApp(s, o, async (_app, events) => {
+        const notice = await eventually(() =>
+          events.find((e): e is Extract<AppEvent, { type: 'notice' }> => e.type === 'notice'),
+        );
+        return { symptom: notice !== undefined, diagnosis: notice?.message ?? '' };
+      }),
     fixed: (s, o) => answers(s, o),
   },
   {
@@ -311,6 +319,8 @@ CASES.push(
     n: 13,
     title: 'uploads written to the local disk',
     expect: /web-1 tried to write .*on a read-only filesystem.*Store uploads in object storage/,
+    // Production's disk takes the upload and loses it at the next restart; the strict mode fails it at once.
+    options: { filesystem: 'read-only' },
     reproduce: (s, o) =>
       withApp(s, o, async (app, events) => {
         const status = (await fetch(app.routerUrl + '/upload', { method: 'POST', body: 'PNG...' })).status;

@@ -5,8 +5,9 @@ import { loadProfile } from '../profile/profile.js';
 import { buildpackDockerfile } from '../runtime/buildpacks/dockerfile.js';
 import { connectEngine } from '../runtime/engine.js';
 import { isRehearseError } from '../shared/errors.js';
-import { loadSpec } from '../spec/index.js';
-import { specFileOf } from './project.js';
+import { projectIdFor } from './app-id.js';
+import { loadModel, specFileOf } from './load-model.js';
+import { readSession } from './session.js';
 
 export interface Check {
   name: string;
@@ -45,7 +46,7 @@ export async function doctor(options: { spec?: string; port?: number; platform?:
       });
     }
     if (spec) {
-      const r = loadSpec(spec, { profile: loadProfile(options.platform), checkFiles: true });
+      const r = loadModel({ file: spec, profile: loadProfile(options.platform), checkFiles: true });
       const errors = r.diagnostics.filter((d) => d.severity === 'error');
       checks.push({
         name: 'app spec',
@@ -120,11 +121,26 @@ export async function doctor(options: { spec?: string; port?: number; platform?:
   }
   const port = options.port ?? 8080;
   const free = await portFree(port);
+  const own = free ? undefined : ownSession(options.spec, port);
   checks.push({
     name: `port ${port}`,
-    ok: free,
-    detail: free ? 'free on 127.0.0.1' : 'in use on 127.0.0.1',
+    ok: free || own !== undefined,
+    detail: free
+      ? 'free on 127.0.0.1'
+      : own
+        ? `in use by this app's rehearse session (pid ${own})`
+        : 'in use on 127.0.0.1',
     fix: `stop what listens there, or use "rehearse up --port ${port + 1}"`,
   });
   return checks;
+}
+
+/** The pid of this app's running session when its router is the one on the port. */
+function ownSession(spec: string | undefined, port: number): number | undefined {
+  try {
+    const s = readSession(projectIdFor(specFileOf(spec)));
+    return s?.url && Number(new URL(s.url).port) === port ? s.pid : undefined;
+  } catch {
+    return undefined; // no spec here: no session of it either
+  }
 }

@@ -6,7 +6,7 @@ import { downProject, removeProjectImages } from '../runtime/cleanup.js';
 import { connectEngine } from '../runtime/engine.js';
 import { projectIdFor } from './app-id.js';
 import { callControl } from './control.js';
-import { specFileOf } from './project.js';
+import { specFileOf } from './load-model.js';
 import { readSession, removeSession } from './session.js';
 
 export async function downApp(

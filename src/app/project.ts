@@ -3,6 +3,7 @@
  * engine's labelled state (the state store) and the session file, never an in-memory handle.
  */
 import path from 'node:path';
+import { loadProfile } from '../profile/profile.js';
 import { PassThrough } from 'node:stream';
 import readline from 'node:readline';
 import type Docker from 'dockerode';
@@ -10,14 +11,10 @@ import { connectEngine } from '../runtime/engine.js';
 import { masker } from '../runtime/logs.js';
 import { RehearseError } from '../shared/errors.js';
 import { LABEL } from '../shared/labels.js';
-import { findSpec, loadSpec } from '../spec/index.js';
 import { projectIdFor } from './app-id.js';
 import { callControl } from './control.js';
+import { loadModel, specFileOf } from './load-model.js';
 import { readSession, type SessionInfo } from './session.js';
-
-export function specFileOf(spec?: string): string {
-  return spec && /\.ya?ml$/.test(spec) ? findSpec(process.cwd(), spec) : findSpec(path.resolve(spec ?? '.'));
-}
 
 export interface InstanceStatus {
   component: string;
@@ -102,7 +99,7 @@ export function parseSince(since: string | undefined): number {
 export async function projectLogs(o: LogOptions): Promise<void> {
   const file = specFileOf(o.spec);
   const project = projectIdFor(file);
-  const model = loadSpec(file).model;
+  const model = loadModel({ file, profile: loadProfile() }).model;
   if (o.component && model && !model.components.some((c) => c.name === o.component))
     throw new RehearseError('USAGE', `no component named "${o.component}"`, {
       hint: `components: ${model.components.map((c) => c.name).join(', ')}`,
@@ -136,13 +133,17 @@ export async function projectLogs(o: LogOptions): Promise<void> {
   );
 }
 
-/** Runs a command in an instance; interactive (TTY, stdin) when asked, like production's console. */
+/**
+ * Runs a command in an instance; interactive (TTY, stdin) when asked, like production's console. Without a TTY,
+ * stdin is still passed when asked (`echo x | rehearse exec web -- cat`); its end closes the command's stdin.
+ */
 export async function projectExec(
   spec: string | undefined,
   component: string,
   index: number,
   cmd: string[],
   interactive: boolean,
+  stdin = interactive,
 ): Promise<number> {
   const file = specFileOf(spec);
   const docker = await connectEngine();
@@ -155,16 +156,15 @@ export async function projectExec(
     });
   const exec = await docker
     .getContainer(c.Id)
-    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, AttachStdin: interactive, Tty: interactive });
-  const stream = await exec.start({ hijack: true, stdin: interactive, Tty: interactive });
-  if (interactive) {
-    process.stdin.setRawMode?.(true);
-    process.stdin.pipe(stream);
-    stream.pipe(process.stdout);
-  } else docker.modem.demuxStream(stream, process.stdout, process.stderr);
+    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, AttachStdin: stdin, Tty: interactive });
+  const stream = await exec.start({ hijack: true, stdin, Tty: interactive });
+  if (interactive) process.stdin.setRawMode?.(true);
+  if (stdin) process.stdin.pipe(stream);
+  if (interactive) stream.pipe(process.stdout);
+  else docker.modem.demuxStream(stream, process.stdout, process.stderr);
   await new Promise<void>((r) => (stream.on('end', () => r()), stream.on('close', () => r())));
-  if (interactive) {
-    process.stdin.setRawMode?.(false);
+  if (interactive) process.stdin.setRawMode?.(false);
+  if (stdin) {
     process.stdin.unpipe(stream);
     process.stdin.pause();
   }

@@ -1,21 +1,11 @@
 /** Reports from the spec alone: a component's run-time environment, and what the app costs a month. */
 import { loadProfile } from '../profile/profile.js';
 import { RehearseError } from '../shared/errors.js';
-import { loadSpec, type AppModel, type EnvEntry } from '../spec/index.js';
-import { specFileOf } from './project.js';
+import type { AppModel, EnvEntry } from '../spec/index.js';
+import { loadModel, modelOf, specFileOf } from './load-model.js';
 
-function model(spec: string | undefined, platform?: string): AppModel {
-  const file = specFileOf(spec);
-  const r = loadSpec(file, { profile: loadProfile(platform) });
-  if (!r.model) {
-    const e = r.diagnostics.find((d) => d.severity === 'error')!;
-    throw new RehearseError('SPEC_INVALID', e.message, {
-      location: { file: e.file, line: e.line, column: e.column },
-      ...(e.hint ? { hint: e.hint } : {}),
-    });
-  }
-  return r.model;
-}
+const model = (spec: string | undefined, platform?: string): AppModel =>
+  modelOf(loadModel({ file: specFileOf(spec), profile: loadProfile(platform) }));
 
 /** The resolved run-time environment of a component; SECRET values are masked. */
 export function componentEnv(spec: string | undefined, component: string): EnvEntry[] {

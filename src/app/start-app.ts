@@ -3,7 +3,6 @@
  * A RunningApp is AsyncDisposable, so `await using app = await startApp(...)` cleans up in tests.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { loadProfile } from '../profile/profile.js';
 import type { Router, RouterOptions } from '../router/server.js';
 import { renderDiagnosis } from '../runtime/diagnose.js';
@@ -13,21 +12,17 @@ import { explainListeners, listeners } from '../runtime/listening.js';
 import { buildStaticSite } from '../runtime/static-build.js';
 import type { StaticSiteOptions } from '../router/static.js';
 import { RehearseError } from '../shared/errors.js';
-import { findSpec, loadSpec, type ComponentModel } from '../spec/index.js';
+import type { ComponentModel } from '../spec/index.js';
 import { finalStage, readDockerfile } from '../spec/lints/dockerfile.js';
 import { appIdFor, projectIdFor } from './app-id.js';
 import { liveApps } from '../runtime/cleanup.js';
 import type { RunningApp, StartOptions } from './types.js';
 import { registerForExit } from './exit-hook.js';
 import { runningApp } from './running-app.js';
+import { loadModel, modelOf, specFileOf, type ModelInputs } from './load-model.js';
+import { reservePort } from './reserve-port.js';
 
 export type { AppEvent, RunningApp, StartOptions } from './types.js';
-
-function resolveSpec(spec: string | undefined): string {
-  if (!spec) return findSpec(process.cwd());
-  const abs = path.resolve(spec);
-  return /\.ya?ml$/.test(abs) ? findSpec(process.cwd(), abs) : findSpec(abs);
-}
 
 /** gunicorn with its default sync worker class, from run_command or the Dockerfile's CMD. */
 function syncGunicorn(c: ComponentModel): boolean {
@@ -48,45 +43,55 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   // the one reported when both fail (the spec is checked first below).
   const engine = connectEngine();
   engine.catch(() => undefined);
-  const file = resolveSpec(options.spec);
+  const file = specFileOf(options.spec);
   const base = loadProfile(options.platform);
   const o = options.overrides ?? {};
   const profile = {
     ...base,
-    filesystem: { ...base.filesystem, ...(options.filesystem ? { mode: options.filesystem } : {}) },
+    filesystem: {
+      ...base.filesystem,
+      ...o.filesystem,
+      ...(options.filesystem ? { mode: options.filesystem } : {}),
+    },
     router: { ...base.router, ...o.router },
     health: { ...base.health, ...o.health },
     termination: { ...base.termination, ...o.termination },
   };
-  const port = options.port ?? 0;
-  const loaded = loadSpec(file, {
+  // ${APP_URL} needs the port before the router listens: hold it now. A taken port is reported after the spec's
+  // errors and after "already running", which say more.
+  const reserved = await reservePort(options.host ?? '127.0.0.1', options.port ?? 0).then(
+    (r) => ({ ok: true as const, ...r }),
+    (err: unknown) => ({ ok: false as const, err }),
+  );
+  const inputs: ModelInputs = {
+    file,
     profile,
     ...(options.env ? { env: options.env } : {}),
     strictSecrets: true,
     checkFiles: true,
-    appUrl: `http://127.0.0.1:${port || 8080}`,
-  });
+    ...(reserved.ok ? { appUrl: reserved.url } : {}),
+  };
+  const loaded = loadModel(inputs);
   emit({ type: 'diagnostics', diagnostics: loaded.diagnostics });
-  if (!loaded.ok || !loaded.model) {
-    const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-    const first = errors[0]!;
-    throw new RehearseError('SPEC_INVALID', `${path.basename(file)}: ${first.message}`, {
-      location: { file: first.file, line: first.line, column: first.column },
-      ...(first.hint ? { hint: first.hint } : {}),
-      details: errors.map((d) => `${path.basename(d.file)}:${d.line}:${d.column} ${d.message}`).join('\n'),
-    });
-  }
-  const model = loaded.model;
-  const docker = await engine;
-  const appId = appIdFor(model.name, file);
+  const release = () => void (reserved.ok && reserved.release());
   const project = projectIdFor(file);
-  if (options.exclusive) {
-    const [other] = await liveApps(docker, project);
-    if (other)
-      throw new RehearseError('USAGE', `this app is already running (pid ${other.pid}, ${other.appId})`, {
-        hint: 'use that session ("rehearse ps", "rehearse logs"), or stop it with "rehearse down"',
-      });
-  }
+  const { model, docker, port } = await (async () => {
+    const model = modelOf(loaded);
+    const docker = await engine;
+    if (options.exclusive) {
+      const [other] = await liveApps(docker, project);
+      if (other)
+        throw new RehearseError('USAGE', `this app is already running (pid ${other.pid}, ${other.appId})`, {
+          hint: 'use that session ("rehearse ps", "rehearse logs"), or stop it with "rehearse down"',
+        });
+    }
+    if (!reserved.ok) throw reserved.err;
+    return { model, docker, port: reserved.port };
+  })().catch((err: unknown) => {
+    release();
+    throw err;
+  });
+  const appId = appIdFor(model.name, file);
   const mode = options.router ?? profile.router.mode;
   const staticSites: Record<string, StaticSiteOptions> = {};
   // The edge is needed once the images exist. Its modules (undici, node:http2, node:zlib: ~10 ms to evaluate in a
@@ -116,7 +121,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       const inst = runtime.allInstances().find((i) => i.name === instance);
       if (!inst) return undefined;
       if (inst.state === 'crashed' && inst.lastDiagnosis) return inst.lastDiagnosis.summary;
-      const ls = await listeners(docker, inst.containerId);
+      const ls = await listeners(docker, inst.containerId, (message) => emit({ type: 'trace', message }));
       const port = model.components.find((c) => c.name === component)?.httpPort;
       return ls && port ? explainListeners(instance, port, ls) : undefined;
     },
@@ -130,6 +135,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     crash: (diagnosis) => emit({ type: 'crash', diagnosis, text: renderDiagnosis(diagnosis) }),
     job: (run) => emit({ type: 'job', kind: run.kind, job: run.job, code: run.code }),
     notice: (component, message) => emit({ type: 'notice', component, message }),
+    trace: (message) => emit({ type: 'trace', message }),
     // The router only sends traffic to live instances; while none is, its 503 page says why.
     state: (inst) => {
       const c = inst.component;
@@ -194,10 +200,13 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
           message: `${c.name} runs gunicorn sync workers behind a streaming router: each slow upload holds a worker until its body has arrived, and other requests queue behind it; put a buffering proxy in front or use async workers (-k gthread, uvicorn)`,
         });
     emit({ type: 'phase', phase: 'router' });
+    release();
     const url = await router.listen();
     emit({ type: 'phase', phase: 'post-deploy' });
     await runtime.runJobs('POST_DEPLOY');
     await runtime.startScheduler();
+    // chokidar loads only when watching.
+    const watcher = options.watch ? await (await import('./watch.js')).watchApp({ inputs, runtime }, emit) : undefined;
     return runningApp({
       model,
       profile,
@@ -212,9 +221,11 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       docker,
       emit,
       unregister,
+      ...(watcher ? { watcher } : {}),
     });
   } catch (err) {
     // Nothing half-started: FAILED_DEPLOY jobs run (when the build got that far), then everything goes.
+    release();
     await router?.close().catch(() => undefined);
     if (!(err instanceof RehearseError && (err.code === 'BUILD_FAILED' || err.code === 'BUILD_UNSUPPORTED')))
       await runtime.runJobs('FAILED_DEPLOY').catch(() => undefined);

@@ -15,8 +15,12 @@ export interface StartOptions {
     router?: Partial<Profile['router']>;
     health?: Partial<Profile['health']>;
     termination?: Partial<Profile['termination']>;
+    filesystem?: Partial<Pick<Profile['filesystem'], 'ephemeral_limit_mib'>>;
   };
-  /** Filesystem mode. Default: the profile's (digitalocean: read-only). */
+  /**
+   * Filesystem mode. Default: the profile's (digitalocean: ephemeral, production's writable disk, wiped on restart
+   * and capped). read-only is a strict mode: only /dev/shm is writable.
+   */
   filesystem?: 'read-only' | 'ephemeral';
   /** Router port. Default 0: any free port, so parallel test files never collide. */
   port?: number;
@@ -26,6 +30,11 @@ export interface StartOptions {
   exclusive?: boolean;
   /** Values for SECRETs and EV[...] envs; they win over `.env` and the process environment. */
   env?: Record<string, string>;
+  /**
+   * Rebuild and roll out a component when a file of its source changes, and apply spec edits (reloaded with these
+   * same options) to the components they change; stop() ends the watching. The CLI's `up --watch`. Default false.
+   */
+  watch?: boolean;
   /** Progress, logs and diagnoses, for the CLI to render. The library itself prints nothing. */
   onEvent?: (e: AppEvent) => void;
 }
@@ -39,6 +48,8 @@ export type AppEvent =
   | { type: 'job'; kind: string; job: string; code: number }
   | { type: 'watch'; ok: boolean; message: string }
   | { type: 'notice'; component: string; message: string }
+  /** An error rehearse tolerated and worked around; the CLI shows it under --verbose. */
+  | { type: 'trace'; message: string }
   | { type: 'access'; entry: AccessLogEntry };
 
 export interface ExecResult {

@@ -8,19 +8,27 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ignore } from '@balena/dockerignore';
 import { watch, type FSWatcher } from 'chokidar';
-import { loadSpec } from '../spec/index.js';
+import type { AppRuntime } from '../runtime/runtime.js';
 import type { ComponentModel } from '../spec/model.js';
-import { internals } from './internals.js';
-import type { AppEvent, RunningApp } from './types.js';
+import { diffModels } from './diff-models.js';
+import { loadModel, type ModelInputs } from './load-model.js';
+import type { AppEvent } from './types.js';
 
 const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as (o: { ignorecase: boolean }) => Ignore;
 const EDITOR_TEMP = /(^|\/)(\.git|\.#.*|#.*#|.*~|.*\.sw[px]|\.DS_Store)(\/|$)/;
 const DEBOUNCE_MS = 200;
 
-export async function watchApp(app: RunningApp, emit: (e: AppEvent) => void): Promise<FSWatcher> {
-  const inner = internals.get(app)!;
+/** What startApp() hands the watcher: how the running model was loaded, and the runtime that rolls out. */
+export interface Watched {
+  /** The inputs of the running model: a spec edit is loaded from them again, the spec file as it is now. */
+  inputs: ModelInputs;
+  runtime: AppRuntime;
+}
+
+export async function watchApp({ inputs, runtime }: Watched, emit: (e: AppEvent) => void): Promise<FSWatcher> {
+  const specFile = inputs.file;
   const buildable = () =>
-    inner.runtime.model.components.filter(
+    runtime.model.components.filter(
       (c) => (c.kind === 'service' || c.kind === 'worker') && c.build.kind === 'dockerfile',
     );
   const contexts = new Map<string, { dir: string; ig: Ignore }>();
@@ -33,7 +41,7 @@ export async function watchApp(app: RunningApp, emit: (e: AppEvent) => void): Pr
     });
   }
   const ignored = (p: string) => {
-    if (p === app.specFile) return false;
+    if (p === specFile) return false;
     const owners = [...contexts.values()].filter(({ dir }) => p === dir || p.startsWith(dir + path.sep));
     return (
       owners.length > 0 &&
@@ -43,7 +51,7 @@ export async function watchApp(app: RunningApp, emit: (e: AppEvent) => void): Pr
       })
     );
   };
-  const watcher = watch([...new Set([...contexts.values()].map((x) => x.dir)), app.specFile], {
+  const watcher = watch([...new Set([...contexts.values()].map((x) => x.dir)), specFile], {
     ignored,
     ignoreInitial: true,
     awaitWriteFinish: false,
@@ -68,7 +76,7 @@ export async function watchApp(app: RunningApp, emit: (e: AppEvent) => void): Pr
     const t0 = Date.now();
     emit({ type: 'watch', ok: true, message: `${why}: rebuilding ${c.name}` });
     try {
-      await inner.runtime.replace(c);
+      await runtime.replace(c);
       emit({ type: 'watch', ok: true, message: `${c.name} rolled out in ${((Date.now() - t0) / 1000).toFixed(1)}s` });
     } catch (err) {
       const e = err as Error & { details?: string; hint?: string };
@@ -81,13 +89,8 @@ export async function watchApp(app: RunningApp, emit: (e: AppEvent) => void): Pr
   };
 
   async function apply(changed: Set<string>) {
-    if (changed.has(app.specFile)) {
-      const r = loadSpec(app.specFile, {
-        profile: inner.profile,
-        strictSecrets: true,
-        checkFiles: true,
-        appUrl: app.routerUrl,
-      });
+    if (changed.has(specFile)) {
+      const r = loadModel(inputs);
       emit({ type: 'diagnostics', diagnostics: r.diagnostics });
       if (!r.ok || !r.model)
         return emit({
@@ -95,26 +98,29 @@ export async function watchApp(app: RunningApp, emit: (e: AppEvent) => void): Pr
           ok: false,
           message: 'the spec changed and is invalid; nothing was redeployed (see above)',
         });
-      const before = new Map(inner.runtime.model.components.map((c) => [c.name, JSON.stringify(c)]));
-      const added = r.model.components.filter((c) => !before.has(c.name)).map((c) => c.name);
-      const removed = [...before.keys()].filter((n) => !r.model!.components.some((c) => c.name === n));
-      if (
-        added.length ||
-        removed.length ||
-        JSON.stringify(r.model.routes) !== JSON.stringify(inner.runtime.model.routes)
-      )
+      const next = r.model;
+      const d = diffModels(runtime.model, next);
+      const kind = (name: string) => next.components.find((c) => c.name === name)!.kind;
+      const rollable = d.changed.filter((n) => kind(n) === 'service' || kind(n) === 'worker');
+      const unapplied = [
+        ...d.added.map((n) => `${n} added`),
+        ...d.removed.map((n) => `${n} removed`),
+        ...d.changed.filter((n) => !rollable.includes(n)).map((n) => `${kind(n)} ${n} changed`),
+        ...(d.routes ? ['routes changed'] : []),
+        ...(d.databases ? ['databases changed'] : []),
+      ];
+      if (unapplied.length)
         emit({
           type: 'watch',
           ok: false,
-          message: `components or routes were added or removed (${[...added, ...removed].join(', ') || 'routes'}): restart up to apply them`,
+          message: `${unapplied.join(', ')}: restart up to apply ${unapplied.length > 1 ? 'them' : 'it'}`,
         });
-      for (const c of r.model.components)
-        if (
-          before.has(c.name) &&
-          before.get(c.name) !== JSON.stringify(c) &&
-          (c.kind === 'service' || c.kind === 'worker')
-        )
-          await roll(c, 'spec changed');
+      else if (!rollable.length) emit({ type: 'watch', ok: true, message: 'the spec changed; no component changed' });
+      for (const n of rollable)
+        await roll(
+          next.components.find((c) => c.name === n)!,
+          'spec changed',
+        );
       return;
     }
     for (const c of buildable()) {

@@ -9,7 +9,9 @@ import { sessionCommands } from './commands/session.js';
 import { reportCommands } from './commands/reports.js';
 import { dockerfileCommand } from './commands/dockerfile.js';
 import { EXIT, exitCodeFor, renderError } from './render/errors.js';
+import { endQuietlyOnClosedOutput } from './closed-output.js';
 
+endQuietlyOnClosedOutput();
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 const program = new Command('rehearse')
   .description(
@@ -33,7 +35,7 @@ sessionCommands(program);
 reportCommands(program);
 dockerfileCommand(program);
 
-// No top-level await: the bundled CLI is a CommonJS script, so V8 can cache its compiled code (bin/rehearse.cjs).
+// No top-level await: the bundled CLI is a CommonJS script (scripts/bundle-cli.mjs).
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     // --help and --version end here too; they are not failures.

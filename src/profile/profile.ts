@@ -33,6 +33,27 @@ const schemas = () => {
       shm_size_mib: z.number().int().positive(),
       ephemeral_limit_mib: z.number().int().positive(),
     }),
+    /** System calls the platform's sandbox refuses, applied as seccomp rules (src/runtime/seccomp.ts). */
+    sandbox: z
+      .strictObject({
+        syscalls: z.array(
+          z.strictObject({
+            name: z.string(),
+            errno: z.enum(['EPERM', 'EACCES', 'ENOSYS']),
+            /** Only when (argument[index] & mask) === equals; without it, every call. */
+            when: z
+              .strictObject({ arg: z.number().int().min(0).max(5), mask: z.number().int(), equals: z.number().int() })
+              .optional(),
+            /**
+             * A regular expression: the rule is left out for an instance whose command (run_command, else the
+             * image's ENTRYPOINT and CMD) or environment matches it.
+             */
+            unless_command_matches: z.string().optional(),
+            why: z.string(),
+          }),
+        ),
+      })
+      .default({ syscalls: [] }),
     port: z.strictObject({ env: z.string(), default_http_port: z.number().int().min(1).max(65535) }),
     network: z.strictObject({
       dns_by_component_name: z.boolean(),

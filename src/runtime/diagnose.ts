@@ -88,7 +88,7 @@ export function knownFix(c: ComponentModel, lines: readonly string[]): string | 
     /gunicorn/i.test(text) &&
     /(Read-only file system|Errno 30|os\.fchmod|Operation not permitted|No usable temporary directory)/.test(text)
   )
-    return "gunicorn's worker tmp dir (/tmp) is not writable on the platform: add --worker-tmp-dir /dev/shm to the gunicorn command.";
+    return GUNICORN_FIX;
   const missing =
     /KeyError: '([A-Za-z_][A-Za-z0-9_]*)'|(?:environment variable|env var(?:iable)?)\s+['"]?([A-Z_][A-Z0-9_]*)['"]?|the ([A-Z_][A-Z0-9_]*) environment variable/.exec(
       text,
@@ -103,8 +103,14 @@ export function knownFix(c: ComponentModel, lines: readonly string[]): string | 
   return undefined;
 }
 
+const GUNICORN_FIX =
+  "gunicorn's worker heartbeat file in its tmp dir (/tmp) fails under the platform's sandbox: add --worker-tmp-dir /dev/shm to the gunicorn command.";
+
 /** A log line that shows a production-only problem while the instance keeps running. */
 export function noticeFor(instance: string, line: string): string | undefined {
+  // Seed 000: the arbiter stays up (the deploy looks healthy) while each worker dies at its first heartbeat.
+  if (/os\.fchmod\(self\._tmp\.fileno\(\)/.test(line))
+    return `${instance}: gunicorn's workers die in a loop (os.fchmod PermissionError on their heartbeat file in /tmp, refused by the platform's sandbox) while the deploy looks healthy: add --worker-tmp-dir /dev/shm to the gunicorn command.`;
   const m = /(EROFS|Read-only file system)[^'"]*['"]?([/\w.-]*)/.exec(line);
   if (m)
     return `${instance} tried to write${m[2] ? ` ${m[2]}` : ''} on a read-only filesystem: on the platform the local disk is not for uploads or data (read-only here; ephemeral and per instance there). Store uploads in object storage (Spaces, S3).`;

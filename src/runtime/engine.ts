@@ -1,5 +1,6 @@
 /** The Docker engine, reached through dockerode. One client per app; no module singletons. */
 import Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
 import { RehearseError } from '../shared/errors.js';
 
 export type Engine = Docker;
@@ -32,7 +33,6 @@ export async function execText(
   const stream = await exec.start({ hijack: true, stdin: false });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const { PassThrough } = await import('node:stream');
   const o = new PassThrough().on('data', (b: Buffer) => out.push(b));
   const e = new PassThrough().on('data', (b: Buffer) => err.push(b));
   docker.modem.demuxStream(stream, o, e);

@@ -6,6 +6,7 @@
 import type { Profile } from '../profile/profile.js';
 import type { ComponentModel } from '../spec/model.js';
 import { diagnose, noticeFor, type Diagnosis } from './diagnose.js';
+import { diskFullSummary, watchDisk, type DiskWatch } from './disk-watch.js';
 import type { Engine } from './engine.js';
 import { followLogs, LogTail } from './logs.js';
 import { waitUntilLive } from './readiness.js';
@@ -17,6 +18,8 @@ export interface InstanceEvents {
   state?(inst: Instance): void;
   crash?(d: Diagnosis): void;
   notice?(component: string, message: string): void;
+  /** An error rehearse tolerated (a probe that could not run, a read that failed), for --verbose. */
+  trace?(message: string): void;
 }
 
 const BACKOFF_MAX_MS = 30_000;
@@ -37,15 +40,20 @@ export class Instance {
   private noticed = false;
   private backoffMs = 1000;
   private timer?: NodeJS.Timeout;
+  private disk?: DiskWatch;
+  /** Why rehearse itself ended the current run (its disk filled), for that run's diagnosis. */
+  private replacedFor?: string;
 
   constructor(
     private readonly docker: Engine,
     readonly component: ComponentModel,
     readonly index: number,
-    readonly containerId: string,
+    public containerId: string,
     private readonly profile: Profile,
     private readonly events: InstanceEvents,
     private readonly mask: (s: string) => string,
+    /** A new container in place of the given one: production replaces a crashed instance with a fresh disk. */
+    private readonly recreate?: (old: string) => Promise<string>,
   ) {
     this.name = `${component.name}-${index}`;
   }
@@ -80,6 +88,35 @@ export class Instance {
     };
     // Both awaited together: a failure of one never leaves the other's rejection unheard.
     await Promise.all([logs, port()]);
+    this.watchDisk();
+  }
+
+  /** Ephemeral disk: replaced when full, as production does. */
+  private watchDisk() {
+    this.disk?.stop();
+    const fs = this.profile.filesystem;
+    if (fs.mode !== 'ephemeral') return;
+    const id = this.containerId;
+    this.disk = watchDisk(
+      this.docker,
+      id,
+      fs.ephemeral_limit_mib,
+      (used) => {
+        this.replacedFor = diskFullSummary(this.name, used, fs.ephemeral_limit_mib);
+        void this.docker
+          .getContainer(id)
+          .kill()
+          .catch((err: Error) => this.events.trace?.(`replacing ${this.name}: ${err.message}`));
+      },
+      (m) => this.events.trace?.(m),
+    );
+  }
+
+  /** A fresh container (and disk) for the next run, when the runtime can make one. */
+  private async renew() {
+    this.disk?.stop();
+    this.replacedFor = undefined;
+    if (this.recreate) this.containerId = await this.recreate(this.containerId);
   }
 
   setState(state: InstanceState) {
@@ -92,7 +129,13 @@ export class Instance {
     const health = this.component.health;
     if (health && this.url) {
       await waitUntilLive(
-        { docker: this.docker, containerId: this.containerId, component: this.name, url: this.url },
+        {
+          docker: this.docker,
+          containerId: this.containerId,
+          component: this.name,
+          url: this.url,
+          trace: (m) => this.events.trace?.(m),
+        },
         {
           health,
           exited: this.exited,
@@ -119,6 +162,7 @@ export class Instance {
       finishedAt: info.State.FinishedAt,
     };
     const d = diagnose(this.component, this.name, end, this.tail.last(30), this.profile);
+    if (this.replacedFor) d.summary = this.replacedFor;
     this.lastDiagnosis = d;
     this.history.push(d);
     return d;
@@ -152,6 +196,7 @@ export class Instance {
     this.restarts++;
     this.setState('starting');
     try {
+      await this.renew();
       await this.start();
       this.supervise();
       await this.waitLive();
@@ -163,6 +208,7 @@ export class Instance {
   /** Stops supervising; the container itself is stopped by the runtime. */
   stop() {
     this.stopping = true;
+    this.disk?.stop();
     if (this.timer) clearTimeout(this.timer);
     this.setState('stopped');
   }
@@ -176,6 +222,7 @@ export class Instance {
       .stop({ t: this.component.graceSeconds })
       .catch(() => undefined);
     this.stopping = false;
+    await this.renew();
     await this.start();
     this.supervise();
     await this.waitLive();

@@ -46,15 +46,27 @@ export function jobFailure(kind: string, run: JobRun, timeoutSeconds: number): R
   });
 }
 
-/** Runs SCHEDULED jobs on their cron (in their time zone) until stop(). Overlapping runs are skipped, not queued. */
+/**
+ * Runs SCHEDULED jobs on their cron (in their time zone) until stop(). Overlapping runs are skipped, not queued.
+ * A run that fails to start (its container removed by a stop under it, an engine error) goes to onError, never
+ * to an unhandled rejection; once stopped, a run cut short by the stop is not an error.
+ */
 export class Scheduler {
   private readonly crons: Cron[] = [];
-  private constructor(private readonly onTick: (job: ComponentModel) => Promise<void>) {}
+  private stopped = false;
+  private constructor(
+    private readonly onTick: (job: ComponentModel) => Promise<void>,
+    private readonly onError: (job: ComponentModel, err: unknown) => void,
+  ) {}
 
   /** croner loads only for apps that have scheduled jobs. */
-  static async start(jobs: ComponentModel[], onTick: (job: ComponentModel) => Promise<void>): Promise<Scheduler> {
+  static async start(
+    jobs: ComponentModel[],
+    onTick: (job: ComponentModel) => Promise<void>,
+    onError: (job: ComponentModel, err: unknown) => void = () => undefined,
+  ): Promise<Scheduler> {
     const { Cron } = await import('croner');
-    const s = new Scheduler(onTick);
+    const s = new Scheduler(onTick, onError);
     s.add(Cron, jobs);
     return s;
   }
@@ -64,7 +76,7 @@ export class Scheduler {
       if (!job.schedule) continue;
       this.crons.push(
         new Cron(job.schedule.cron, { timezone: job.schedule.timeZone ?? 'UTC', protect: true }, () =>
-          this.onTick(job),
+          this.onTick(job).catch((err: unknown) => void (this.stopped || this.onError(job, err))),
         ),
       );
     }
@@ -74,6 +86,7 @@ export class Scheduler {
     return i >= 0 ? this.crons[i]!.nextRun() : null;
   }
   stop() {
+    this.stopped = true;
     for (const c of this.crons) c.stop();
   }
 }

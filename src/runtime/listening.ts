@@ -39,12 +39,20 @@ function hexToAddress(hex: string): string {
 
 export const isWildcard = (address: string) => address === '0.0.0.0' || address === '::';
 
-export async function listeners(docker: Engine, containerId: string): Promise<Listener[] | undefined> {
+/** undefined when the sockets cannot be read (an image without `cat`, a container that just died): `trace` says why. */
+export async function listeners(
+  docker: Engine,
+  containerId: string,
+  trace?: (message: string) => void,
+): Promise<Listener[] | undefined> {
   try {
     const r = await execText(docker, containerId, ['cat', '/proc/net/tcp', '/proc/net/tcp6'], 3000);
+    if (r.code !== 0)
+      trace?.(`reading the sockets of ${containerId.slice(0, 12)}: cat exited ${r.code}: ${r.stderr.trim()}`);
     return parseProcNetTcp(r.stdout);
-  } catch {
-    return undefined; // an image without `cat`, or a container that just died
+  } catch (err) {
+    trace?.(`reading the sockets of ${containerId.slice(0, 12)} failed: ${(err as Error).message}`);
+    return undefined;
   }
 }
 

@@ -14,6 +14,8 @@ export interface ProbeTarget {
   component: string;
   /** http://127.0.0.1:<published port> */
   url: string;
+  /** Errors a probe tolerates (it counts as a failed probe), for --verbose. */
+  trace?: (message: string) => void;
 }
 
 export interface Probe {
@@ -28,7 +30,7 @@ export class TcpProbe implements Probe {
     return `TCP on port ${this.port}`;
   }
   async check(t: ProbeTarget) {
-    const ls = await listeners(t.docker, t.containerId);
+    const ls = await listeners(t.docker, t.containerId, t.trace);
     return ls?.some((l) => l.port === this.port && isWildcard(l.address)) ?? false;
   }
 }
@@ -96,7 +98,9 @@ export async function waitUntilLive(t: ProbeTarget, o: LiveOptions): Promise<voi
   while (true) {
     if (o.signal?.aborted) throw o.signal.reason;
     if (exitCode !== undefined) {
-      const summary = o.explainExit ? await o.explainExit(exitCode).catch(() => undefined) : undefined;
+      const summary = o.explainExit
+        ? await o.explainExit(exitCode).catch((err: Error) => void t.trace?.(`explaining the exit: ${err.message}`))
+        : undefined;
       throw new RehearseError(
         'HEALTH_FAILED',
         summary ?? `${t.component} exited with code ${exitCode} before it became live`,
@@ -115,7 +119,7 @@ export async function waitUntilLive(t: ProbeTarget, o: LiveOptions): Promise<voi
     const age = Date.now() - started;
     await sleep(Math.min(age < 1000 ? 10 : age < 3000 ? 25 : 100, h.periodSeconds * 1000), o.signal);
   }
-  const ls = await listeners(t.docker, t.containerId);
+  const ls = await listeners(t.docker, t.containerId, t.trace);
   const why = ls ? explainListeners(t.component, h.port, ls) : undefined;
   const waited = h.initialDelaySeconds + h.periodSeconds * h.failureThreshold;
   const http = probe instanceof HttpProbe ? probe : undefined;

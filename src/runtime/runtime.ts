@@ -25,6 +25,7 @@ export interface RuntimeEvents {
   crash?(d: Diagnosis): void;
   job?(run: JobRun & { kind: JobKind }): void;
   notice?(component: string, message: string): void;
+  trace?(message: string): void;
 }
 
 export class AppRuntime {
@@ -114,10 +115,12 @@ export class AppRuntime {
   }
 
   private async runOnce(job: ComponentModel): Promise<JobRun> {
+    // This run's own index: other runs (another SCHEDULED job) move the counter while this one awaits.
+    const index = ++this.runs;
     const run = await runJob(
       job,
       (c, i) => this.createAndStart(c, i),
-      ++this.runs,
+      index,
       this.profile.jobs.timeout_seconds,
       (i) =>
         this.docker
@@ -128,7 +131,7 @@ export class AppRuntime {
             () => undefined,
           ),
     );
-    const done = this.instances.findIndex((i) => i.component.name === job.name && i.index === this.runs);
+    const done = this.instances.findIndex((i) => i.component.name === job.name && i.index === index);
     if (done >= 0) {
       const [inst] = this.instances.splice(done, 1);
       await this.docker
@@ -143,8 +146,11 @@ export class AppRuntime {
   async startScheduler(): Promise<void> {
     const scheduled = this.model.components.filter((c) => c.kind === 'job' && c.jobKind === 'SCHEDULED');
     if (scheduled.length)
-      this.scheduler = await Scheduler.start(scheduled, async (job) =>
-        this.events.job?.({ ...(await this.runOnce(job)), kind: 'SCHEDULED' }),
+      this.scheduler = await Scheduler.start(
+        scheduled,
+        async (job) => this.events.job?.({ ...(await this.runOnce(job)), kind: 'SCHEDULED' }),
+        (job, err) =>
+          this.events.notice?.(job.name, `a SCHEDULED run of ${job.name} failed to run: ${(err as Error).message}`),
       );
   }
 
@@ -232,18 +238,32 @@ export class AppRuntime {
       throw new RehearseError('BUILD_FAILED', `image ${image} of "${c.name}" is not in the local engine`, {
         hint: `pull or build it first ("docker pull ${image}"); rehearse never pulls on its own`,
       });
-    const container = await this.docker.createContainer(
-      containerOptions(c, this.profile, {
-        appId: this.appId,
-        project: this.project,
-        session: this.session,
-        network: this.network,
-        image,
-        index,
-        generation,
-      }),
-    );
-    const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask);
+    const config = c.runCommand
+      ? undefined
+      : await this.docker
+          .getImage(image)
+          .inspect()
+          .then(
+            (i) => i.Config,
+            (err: Error) => void this.events.trace?.(`reading the command of ${image}: ${err.message}`),
+          );
+    const options = containerOptions(c, this.profile, {
+      imageCommand: [...(config?.Entrypoint ?? []), ...(config?.Cmd ?? [])],
+      appId: this.appId,
+      project: this.project,
+      session: this.session,
+      network: this.network,
+      image,
+      index,
+      generation,
+    });
+    const container = await this.docker.createContainer(options);
+    // A restart is a new container from the same options: the platform restarts an instance with a fresh disk.
+    const recreate = async (old: string) => {
+      await this.docker.getContainer(old).remove({ force: true });
+      return (await this.docker.createContainer(options)).id;
+    };
+    const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask, recreate);
     this.instances.push(inst);
     await inst.start();
     return inst;

@@ -10,8 +10,10 @@ import { RehearseError } from '../shared/errors.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import type { AppModel } from './model.js';
 import { normalize } from './normalize.js';
+import { BUILT_LISTS } from './kinds.js';
 import { identifyNonSpec } from './not-a-spec.js';
 import { checkSchema } from './schema-check.js';
+import { inRepo } from './repo-path.js';
 import { checkSemantics } from './semantic.js';
 import { locate, parseSource, type SpecSource } from './source.js';
 import { runLints } from './lints/index.js';
@@ -23,14 +25,18 @@ export type { SpecSource } from './source.js';
 /** Where users keep a spec, in the order rehearse looks. */
 export const SPEC_CANDIDATES = ['.do/app.yaml', '.do/app.yml', 'app.yaml', '.do/deploy.template.yaml'];
 
+/**
+ * The one resolver of `--spec` (and startApp's `spec`): a file, whatever its name; a folder, searched like the
+ * current one; nothing, the current folder.
+ */
 export function findSpec(cwd: string, explicit?: string): string {
   if (explicit) {
-    const file = path.resolve(cwd, explicit);
-    if (!existsSync(file) || !statSync(file).isFile())
-      throw new RehearseError('SPEC_NOT_FOUND', `no spec file at ${explicit}`, {
-        hint: 'check the path given to --spec',
+    const target = path.resolve(cwd, explicit);
+    if (!existsSync(target))
+      throw new RehearseError('SPEC_NOT_FOUND', `no spec file or folder at ${explicit}`, {
+        hint: 'pass --spec a spec file, or a folder holding .do/app.yaml',
       });
-    return file;
+    return statSync(target).isDirectory() ? findSpec(target) : target;
   }
   for (const c of SPEC_CANDIDATES) {
     const file = path.join(cwd, c);
@@ -155,12 +161,12 @@ function dropNulls(v: unknown): unknown {
 
 function checkFiles(source: SpecSource, spec: import('./schema.js').AppSpec, root: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const list of ['services', 'workers', 'jobs', 'static_sites'] as const) {
+  for (const [list] of BUILT_LISTS) {
     spec[list]?.forEach((c, i) => {
       const check = (key: 'dockerfile_path' | 'source_dir', isDir: boolean) => {
         const rel = c[key];
         if (rel === undefined) return;
-        const abs = path.resolve(root, rel);
+        const abs = inRepo(root, rel);
         const ok = existsSync(abs) && statSync(abs).isDirectory() === isDir;
         if (!ok)
           out.push({

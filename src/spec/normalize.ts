@@ -6,9 +6,11 @@ import path from 'node:path';
 import type { Profile } from '../profile/profile.js';
 import { databaseValue, substitute, type Reference } from './bindables.js';
 import type { Diagnostic } from './diagnostics.js';
+import { BUILT_LISTS } from './kinds.js';
 import type { AppModel, BuildRecipe, ComponentKind, ComponentModel, CorsModel, EnvEntry, RouteModel } from './model.js';
 import type { AppSpec, EnvVarSpec, HealthCheckSpec } from './schema.js';
 import { locate, pathString, type PathItem, type SpecSource } from './source.js';
+import { inRepo } from './repo-path.js';
 import type { z } from 'zod';
 import type { Cors, ImageSource } from './schema.js';
 
@@ -29,12 +31,6 @@ export interface NormalizeContext {
 }
 
 type Raw = { name: string; envs?: EnvVarSpec[] | undefined } & Record<string, unknown>;
-const LISTS: [keyof AppSpec, ComponentKind][] = [
-  ['services', 'service'],
-  ['workers', 'worker'],
-  ['jobs', 'job'],
-  ['static_sites', 'static_site'],
-];
 
 export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppModel; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -61,7 +57,7 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
 
   // Raw component list with their spec paths.
   const raws: { raw: Raw; kind: ComponentKind; p: PathItem[] }[] = [];
-  for (const [list, kind] of LISTS)
+  for (const [list, kind] of BUILT_LISTS)
     (spec[list] as Raw[] | undefined)?.forEach((raw, i) => raws.push({ raw, kind, p: [list, i] }));
 
   const httpPortOf = (raw: Raw, kind: ComponentKind) =>
@@ -214,9 +210,9 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
 function buildRecipe(raw: Raw, root: string): BuildRecipe {
   const image = raw.image as z.output<typeof ImageSource> | undefined;
   if (image) return { kind: 'image', image: imageRef(image) };
-  const context = path.resolve(root, (raw.source_dir as string | undefined) ?? '.');
+  const context = inRepo(root, raw.source_dir as string | undefined);
   const dockerfile = raw.dockerfile_path as string | undefined;
-  if (dockerfile) return { kind: 'dockerfile', context, dockerfile: path.resolve(root, dockerfile), args: {} };
+  if (dockerfile) return { kind: 'dockerfile', context, dockerfile: inRepo(root, dockerfile), args: {} };
   return {
     kind: 'buildpack',
     context,

@@ -1,11 +1,31 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './paths.js';
 
+/**
+ * The published command as npm links it for a project that depends on rehearse: node_modules/.bin/rehearse is a
+ * relative symlink to ../rehearse/bin/rehearse, and node_modules/rehearse is the package (here, this checkout).
+ */
+function npmLinkedBin(): string {
+  const dir = path.join(os.tmpdir(), `rehearse-linked-${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}`);
+  mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
+  const link = (target: string, at: string) => {
+    try {
+      symlinkSync(target, path.join(dir, at));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another test file made it first
+    }
+  };
+  link(ROOT, 'node_modules/rehearse');
+  link('../rehearse/bin/rehearse', 'node_modules/.bin/rehearse');
+  return path.join(dir, 'node_modules/.bin/rehearse');
+}
+
 /** The published command (package.json's bin), run as users run it. */
-export const BIN = path.join(ROOT, 'bin/rehearse');
+export const BIN = npmLinkedBin();
 
 export function cli(args: string[], cwd = ROOT, env: Record<string, string> = {}) {
   return spawnSync(BIN, args, {

@@ -1,73 +1,86 @@
 /**
- * How the published command starts: bin/rehearse (sh) runs Node on bin/rehearse.cjs, which compiles the bundled
- * CLI with V8's code cache. A cache that is missing, damaged or made by another V8 must never break a start.
+ * How the published command starts: package.json's bin is a Node script that imports the built CLI. It must work
+ * the two ways users get it: linked by npm into node_modules/.bin (test/helpers/cli.ts), and installed from the
+ * package's tarball (`npm pack`, then `npm ci` in another project, then `npx rehearse`).
  */
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
 
-const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  license: string;
+  dependencies: Record<string, string>;
+  bin: Record<string, string>;
+  engines: Record<string, string>;
+};
+const HELLO = path.join(ROOT, 'examples/hello/.do/app.yaml');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** A private copy of the entry and the bundle (never the shared dist/, which parallel tests use). */
-function install() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rehearse-start-'));
-  mkdirSync(path.join(dir, 'dist/cli'), { recursive: true });
-  cpSync(path.join(ROOT, 'bin'), path.join(dir, 'bin'), { recursive: true });
-  cpSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
-  cpSync(path.join(ROOT, 'dist/cli/main.bundle.cjs'), path.join(dir, 'dist/cli/main.bundle.cjs'));
-  // The bundle requires a few dependencies from node_modules (the rare paths it leaves out).
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  const caches = () => readdirSync(path.join(dir, 'dist/cli')).filter((f) => f.endsWith('.cache'));
-  const run = (env: Record<string, string> = {}) =>
-    spawnSync(path.join(dir, 'bin/rehearse'), ['--version'], { encoding: 'utf8', env: { ...process.env, ...env } });
-  return { dir, caches, run };
-}
-
-it('the build leaves a code cache beside the bundle', () => {
-  expect(readdirSync(path.join(ROOT, 'dist/cli')).some((f) => /^main\.bundle\.cjs\..*\.cache$/.test(f))).toBe(true);
+it('the linked command answers --version and validates a spec', () => {
+  const v = cli(['--version']);
+  expect(v.stdout.trim(), v.stderr).toBe(pkg.version);
+  expect(v.status).toBe(0);
+  const ok = cli(['validate', '--spec', HELLO]);
+  expect(ok.stdout, ok.stderr).toMatch(/valid/);
+  expect(ok.status).toBe(0);
 });
 
-it('starts without a cache and leaves one; starts from a damaged cache and replaces it', () => {
-  const { dir, caches, run } = install();
-  expect(caches()).toEqual([]);
-  const first = run();
-  expect(first.stdout.trim(), first.stderr).toBe(VERSION);
-  expect(first.status).toBe(0);
-  expect(caches()).toHaveLength(1);
-  const file = path.join(dir, 'dist/cli', caches()[0]!);
-  writeFileSync(file, Buffer.alloc(4096, 7));
-  const damaged = run();
-  expect(damaged.stdout.trim()).toBe(VERSION);
-  expect(damaged.status).toBe(0);
-  expect(readFileSync(file).equals(Buffer.alloc(4096, 7))).toBe(false);
-  // No half-written cache is left behind.
-  expect(readdirSync(path.join(dir, 'dist/cli')).filter((f) => /\.cache\.\d+$/.test(f))).toEqual([]);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-it('drops NODE_EXTRA_CA_CERTS for a local engine, and keeps it for a Docker host over TCP', () => {
-  const { dir, run } = install();
-  // Node warns on stderr when it cannot load the extra certificates: it only tries when the variable is set.
-  const missing = path.join(dir, 'no-such-ca.pem');
-  expect(existsSync(missing)).toBe(false);
-  const local = run({ NODE_EXTRA_CA_CERTS: missing, DOCKER_HOST: '' });
-  expect(local.status).toBe(0);
-  expect(local.stderr).not.toMatch(/extra certs/i);
-  const remote = run({ NODE_EXTRA_CA_CERTS: missing, DOCKER_HOST: 'tcp://docker.example:2376' });
-  expect(remote.status).toBe(0);
-  expect(remote.stderr).toMatch(/extra certs/i);
-  rmSync(dir, { recursive: true, force: true });
+it('the packed tarball installs into another project and `npx rehearse` runs there', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rehearse-pack-'));
+  dirs.push(dir);
+  // The test run has built dist/ already (npm test's pretest); packing only collects the files.
+  const pack = spawnSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  expect(pack.status, pack.stderr).toBe(0);
+  const tgz = pack.stdout.trim().split('\n').pop()!;
+  // The consumer's lockfile pins the tarball and this project's own locked dependencies, so `npm ci --offline`
+  // installs from npm's cache (filled by this checkout's `npm ci`): no test traffic leaves the machine.
+  const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; link?: boolean }>;
+  };
+  const packages: Record<string, unknown> = {
+    '': { name: 'consumer', dependencies: { rehearse: `file:${tgz}` } },
+    'node_modules/rehearse': {
+      version: pkg.version,
+      resolved: `file:${tgz}`,
+      license: pkg.license,
+      dependencies: pkg.dependencies,
+      bin: pkg.bin,
+      engines: pkg.engines,
+    },
+  };
+  for (const [k, v] of Object.entries(lock.packages)) if (k && !v.dev && !v.link) packages[k] = v;
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, dependencies: { rehearse: `file:${tgz}` } }),
+  );
+  writeFileSync(
+    path.join(dir, 'package-lock.json'),
+    JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }),
+  );
+  const install = spawnSync('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  expect(install.status, install.stderr).toBe(0);
+  const npx = (args: string[]) =>
+    spawnSync('npx', ['--offline', 'rehearse', ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+  const v = npx(['--version']);
+  expect(v.stdout.trim(), v.stderr).toBe(pkg.version);
+  const ok = npx(['validate', '--spec', HELLO]);
+  expect(ok.stdout, ok.stderr).toMatch(/valid/);
+  expect(ok.status).toBe(0);
 });

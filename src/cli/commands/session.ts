@@ -66,13 +66,9 @@ export function sessionCommands(program: Command) {
       if (!Number.isInteger(n) || n < 1)
         throw new RehearseError('USAGE', `--instance must be 1 or more, not "${opts.instance}"`);
       const command = cmd.length ? cmd : ['sh'];
-      process.exitCode = await projectExec(
-        opts.spec,
-        component,
-        n,
-        command,
-        process.stdin.isTTY === true && process.stdout.isTTY === true,
-      );
+      const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
+      // Piped or redirected stdin goes to the command, as `docker exec -i` does; a terminal only with a TTY.
+      process.exitCode = await projectExec(opts.spec, component, n, command, tty, tty || process.stdin.isTTY !== true);
     });
 
   program

@@ -6,7 +6,7 @@ import pc from 'picocolors';
 import { projectIdFor } from '../../app/app-id.js';
 import { startControl } from '../../app/control.js';
 import { parityReport } from '../../app/parity.js';
-import { specFileOf } from '../../app/project.js';
+import { specFileOf } from '../../app/load-model.js';
 import { costLines } from '../../app/reports.js';
 import { readSession, removeSession, sessionLog, writeSession } from '../../app/session.js';
 import { startApp } from '../../app/start-app.js';
@@ -39,7 +39,10 @@ export function upCommand(program: Command) {
     .option('--port <n>', 'router port on 127.0.0.1', '8080')
     .option('--host <address>', 'router address (default 127.0.0.1; anything else exposes the app to your network)')
     .option('--router <mode>', "buffering or streaming (default: the profile's)")
-    .option('--filesystem <mode>', 'read-only (only /dev/shm writable) or ephemeral (writable, wiped by a new up)')
+    .option(
+      '--filesystem <mode>',
+      "ephemeral (production's disk: writable, wiped on restart; the default) or read-only (strict: only /dev/shm)",
+    )
     .option('-w, --watch', 'rebuild a component when its source changes and roll it out with no failed request')
     .option('-d, --detach', 'keep running in the background; use ps, logs, exec, restart and down from any terminal')
     .addHelpText(
@@ -67,7 +70,7 @@ Examples:
         process.stderr.write(
           pc.yellow(`warning: --host ${opts.host} exposes the router (and your app) beyond this machine\n`),
         );
-      const onEvent = renderEvents();
+      const onEvent = renderEvents(program.opts().verbose === true);
       // Signals first, and one handler for the whole run: a Ctrl-C that lands while the app starts must still stop
       // it, and swapping listeners would open a moment where the default action kills the process.
       const signals = installSignals();
@@ -79,6 +82,7 @@ Examples:
         ...(opts.host ? { host: opts.host } : {}),
         ...(opts.router ? { router: opts.router as 'buffering' } : {}),
         ...(opts.filesystem ? { filesystem: opts.filesystem as 'ephemeral' } : {}),
+        ...(opts.watch ? { watch: true } : {}),
         onEvent,
       });
       if (signals.requested) {
@@ -87,9 +91,7 @@ Examples:
         process.exit(130);
       }
       summary(app);
-      // The first deploy of an install leaves a code cache of its own behind: see bin/rehearse.cjs.
-      (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('rehearse.codeCache.deployed')]?.();
-      await serveUntilStopped(app, opts, onEvent, signals);
+      await serveUntilStopped(app, opts, signals);
     });
 }
 
@@ -112,7 +114,7 @@ function installSignals(): Signals {
   return state;
 }
 
-function renderEvents() {
+function renderEvents(verbose: boolean) {
   const prefix = new Prefixer();
   return (e: AppEvent) => {
     switch (e.type) {
@@ -143,6 +145,9 @@ function renderEvents() {
         break;
       case 'notice':
         out(prefix.line(e.component, pc.yellow(`note: ${e.message}`)));
+        break;
+      case 'trace':
+        if (verbose) out(prefix.line('rehearse', pc.dim(e.message)));
         break;
       case 'watch':
         out(prefix.line('watch', e.ok ? pc.green(e.message) : pc.red(e.message)));
@@ -191,9 +196,8 @@ function summary(app: RunningApp) {
   for (const l of parity.notEmulated) out(pc.yellow(`    ✘ ${l}`));
 }
 
-async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: AppEvent) => void, signals: Signals) {
+async function serveUntilStopped(app: RunningApp, opts: UpOptions, signals: Signals) {
   let stopping = false;
-  let watcher: { close(): Promise<void> } | undefined;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolveDone = r));
   const stop = () => {
@@ -203,7 +207,6 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: 
     }
     stopping = true;
     out(pc.dim('stopping (Ctrl-C again to kill)…'));
-    void watcher?.close();
     void app.stop().then(resolveDone, resolveDone);
   };
   signals.onStop = stop;
@@ -218,8 +221,6 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, onEvent: (e: 
     control: { port: control.port, token: control.token },
     started: new Date().toISOString(),
   });
-  // chokidar loads only when watching: startup time is part of every up.
-  if (opts.watch && !stopping) watcher = await (await import('../../app/watch.js')).watchApp(app, onEvent);
   out(pc.dim(opts.watch ? 'watching for changes; Ctrl-C to stop' : 'Ctrl-C to stop'));
   await done;
   control.close();
@@ -240,7 +241,17 @@ async function detach(opts: UpOptions) {
   const log = sessionLog(project);
   mkdirSync(path.dirname(log), { recursive: true });
   const fd = openSync(log, 'w');
-  const args = [path.resolve(process.argv[1]!), 'up', '--spec', file, '--platform', opts.platform, '--port', opts.port];
+  const args = [
+    path.resolve(process.argv[1]!),
+    ...(process.argv.includes('--verbose') ? ['--verbose'] : []),
+    'up',
+    '--spec',
+    file,
+    '--platform',
+    opts.platform,
+    '--port',
+    opts.port,
+  ];
   for (const k of ['host', 'router', 'filesystem'] as const) if (opts[k]) args.push(`--${k}`, opts[k]);
   if (opts.watch) args.push('--watch');
   const child = spawn(process.execPath, args, {

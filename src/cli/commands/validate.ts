@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadProfile } from '../../profile/profile.js';
-import { findSpec, loadSpec } from '../../spec/index.js';
+import { loadModel, specFileOf } from '../../app/load-model.js';
 import { renderDiagnostics, summary } from '../render/diagnostics.js';
 
 export function validateCommand(program: Command) {
@@ -22,8 +22,8 @@ Examples:
   $ rehearse validate --json | jq '.[] | select(.severity == "error")'`,
     )
     .action((opts: { spec?: string; platform: string; files?: boolean; json?: boolean }) => {
-      const file = findSpec(process.cwd(), opts.spec);
-      const result = loadSpec(file, { profile: loadProfile(opts.platform), checkFiles: opts.files ?? false });
+      const file = specFileOf(opts.spec);
+      const result = loadModel({ file, profile: loadProfile(opts.platform), checkFiles: opts.files ?? false });
       if (opts.json) {
         process.stdout.write(JSON.stringify(result.diagnostics, null, 2) + '\n');
       } else {

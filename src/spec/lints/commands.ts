@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { ComponentModel } from '../model.js';
 import type { AppSpec } from '../schema.js';
+import { CONTAINER_LISTS } from '../kinds.js';
 import { locate, type SpecSource } from '../source.js';
 import { finalStage, readDockerfile } from './dockerfile.js';
 
@@ -16,10 +17,8 @@ export interface StartCommand {
   from: 'run_command' | 'CMD' | 'ENTRYPOINT';
 }
 
-const LISTS = ['services', 'workers', 'jobs'] as const;
-
 export function specPathOf(spec: AppSpec, name: string): [string, number] | undefined {
-  for (const list of LISTS) {
+  for (const list of CONTAINER_LISTS) {
     const i = spec[list]?.findIndex((c) => c.name === name) ?? -1;
     if (i >= 0) return [list, i];
   }

@@ -10,7 +10,7 @@ describe('platform profiles', () => {
   });
   it('carries the App Platform facts', () => {
     const p = loadProfile('digitalocean');
-    expect(p.filesystem.mode).toBe('read-only');
+    expect(p.filesystem).toMatchObject({ mode: 'ephemeral', ephemeral_limit_mib: 4096 });
     expect(p.port.default_http_port).toBe(8080);
     expect(p.health).toEqual({
       initial_delay_seconds: 0,

@@ -23,16 +23,25 @@ describe('containerOptions', () => {
   const id = { appId: 'app-1', project: 'p1', session: 's', network: 'net', image: 'img', index: 1 };
   const web = containerOptions(model.components[0]!, profile, id);
   const worker = containerOptions(model.components[1]!, profile, id);
-  it('applies the sandbox: read-only root, /dev/shm, memory and CPU of the size, pids, no-new-privileges', () => {
+  it("applies the sandbox: production's writable disk, /dev/shm, memory and CPU of the size, pids, no-new-privileges", () => {
     expect(web.HostConfig).toMatchObject({
-      ReadonlyRootfs: true,
+      ReadonlyRootfs: false,
       Memory: 2048 * 1048576,
       NanoCpus: 1e9,
       PidsLimit: 1024,
-      SecurityOpt: ['no-new-privileges:true'],
     });
+    expect(web.HostConfig?.SecurityOpt?.[0]).toBe('no-new-privileges:true');
     expect(web.HostConfig?.ShmSize).toBeGreaterThan(0);
     expect(web.HostConfig?.Tmpfs).toEqual({});
+  });
+  it('--filesystem read-only: a read-only root, only the listed folders writable', () => {
+    const strict = {
+      ...profile,
+      filesystem: { ...profile.filesystem, mode: 'read-only' as const, writable: ['/dev/shm', '/tmp'] },
+    };
+    const o = containerOptions(model.components[0]!, strict, id);
+    expect(o.HostConfig?.ReadonlyRootfs).toBe(true);
+    expect(Object.keys(o.HostConfig?.Tmpfs ?? {})).toEqual(['/tmp']);
   });
   it('publishes the http_port on 127.0.0.1 only, and nothing for workers', () => {
     expect(web.HostConfig?.PortBindings).toEqual({ '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
@@ -79,5 +88,34 @@ describe('what a container listens on', () => {
       /listens on 0.0.0.0:8000, but the platform sends traffic to 0.0.0.0:8080 \(\$PORT\)/,
     );
     expect(explainListeners('web', 8080, [{ address: '::', port: 8080 }])).toBeUndefined();
+  });
+});
+
+describe('the seccomp profile', () => {
+  const profile = loadProfile('digitalocean');
+  const id = { appId: 'a', project: 'p', session: 's', network: 'n', image: 'i', index: 1 };
+  const rules = (runCommand: string | undefined, imageCommand?: string[]) => {
+    const m = loadSpecText(
+      '/r/.do/app.yaml',
+      `name: app\nservices:\n  - name: web\n    github: {repo: a/b}\n    dockerfile_path: Dockerfile\n${runCommand ? `    run_command: ${runCommand}\n` : ''}`,
+    ).model!;
+    const opt = containerOptions(m.components[0]!, profile, {
+      ...id,
+      ...(imageCommand ? { imageCommand } : {}),
+    }).HostConfig!.SecurityOpt!.find((s: string) => s.startsWith('seccomp='))!;
+    return (JSON.parse(opt.slice('seccomp='.length)) as { syscalls: { names: string[]; args?: unknown[] }[] }).syscalls;
+  };
+  const heartbeat = (r: ReturnType<typeof rules>) => r.find((s) => s.names[0] === 'fchmod');
+  it("keeps Docker's default denials (namespaces, mounts, keyrings) whatever the command", () => {
+    const names = rules('node server.js').map((s) => s.names[0]);
+    expect(names).toEqual(expect.arrayContaining(['unshare', 'mount', 'keyctl', 'setns', 'clone', 'clone3']));
+  });
+  it("refuses gunicorn's heartbeat modes (fchmod to 0 or 1) unless the heartbeat is kept off the disk", () => {
+    expect(heartbeat(rules('gunicorn app:app'))).toMatchObject({
+      args: [{ index: 1, value: 0o7776, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }],
+    });
+    expect(heartbeat(rules(undefined, ['python3', '-m', 'gunicorn', 'app:app']))).toBeDefined();
+    expect(heartbeat(rules('gunicorn --worker-tmp-dir /dev/shm app:app'))).toBeUndefined();
+    expect(heartbeat(rules(undefined, ['gunicorn', '-c', 'gunicorn.conf.py', 'app:app']))).toBeUndefined();
   });
 });

@@ -24,6 +24,31 @@ describe('Scheduler', () => {
   });
 });
 
+describe('Scheduler failures', () => {
+  it('hands a run that fails to onError, not to an unhandled rejection, and stays quiet once stopped', async () => {
+    const job = loadSpecText(
+      '/r/.do/app.yaml',
+      'name: app\njobs:\n  - name: tick\n    github: {repo: a/b}\n    dockerfile_path: Dockerfile\n    kind: SCHEDULED\n    schedule: {cron: "* * * * *"}\n',
+    ).model!.components[0]!;
+    const errors: string[] = [];
+    let fail = () => undefined as unknown;
+    const s = await Scheduler.start(
+      [{ ...job, schedule: { cron: '* * * * * *' } }],
+      () => new Promise((_, reject) => (fail = () => reject(new Error('container removed')))),
+      (j, err) => errors.push(`${j.name}: ${(err as Error).message}`),
+    );
+    await new Promise((r) => setTimeout(r, 1200));
+    fail();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(errors).toEqual(['tick: container removed']);
+    await new Promise((r) => setTimeout(r, 1100));
+    s.stop();
+    fail(); // a run cut short by the stop
+    await new Promise((r) => setTimeout(r, 50));
+    expect(errors).toEqual(['tick: container removed']);
+  });
+});
+
 describe('engine discovery', () => {
   it('says how to start an engine when none answers', async () => {
     const saved = process.env.DOCKER_HOST;

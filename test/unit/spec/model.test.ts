@@ -186,3 +186,27 @@ describe('semantic checks', () => {
     expect(m.notEmulated.join('\n')).toMatch(/functions.*\n.*domains[\s\S]*alerts/);
   });
 });
+
+describe('source_dir and dockerfile_path: relative to the repository root in every form real specs use', () => {
+  const contextOf = (sourceDir: string, dockerfile = 'Dockerfile') => {
+    const m = model(
+      `name: app\nservices:\n  - name: web\n    github: {repo: a/b, branch: main}\n    source_dir: ${JSON.stringify(sourceDir)}\n    dockerfile_path: ${JSON.stringify(dockerfile)}\n`,
+    );
+    const b = m.components[0]!.build;
+    return b.kind === 'dockerfile' ? [b.context, b.dockerfile] : [];
+  };
+  it.each([
+    ['/', '/repo'],
+    ['.', '/repo'],
+    ['./', '/repo'],
+    ['/backend', '/repo/backend'],
+    ['./backend', '/repo/backend'],
+    ['backend', '/repo/backend'],
+    ['/src/', '/repo/src'],
+  ])('source_dir %j is %s', (form, want) => {
+    expect(contextOf(form)[0]).toBe(want);
+  });
+  it('a dockerfile_path with a leading slash is in the repository too', () => {
+    expect(contextOf('/', '/api/Dockerfile')[1]).toBe('/repo/api/Dockerfile');
+  });
+});
