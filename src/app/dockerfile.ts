@@ -6,26 +6,17 @@ import { loadProfile } from '../profile/profile.js';
 import { buildpackDockerfile } from '../runtime/buildpacks/dockerfile.js';
 import { connectEngine, type Engine } from '../runtime/engine.js';
 import { RehearseError } from '../shared/errors.js';
-import { loadSpec } from '../spec/index.js';
-import { specFileOf } from './project.js';
+import { loadModel, modelOf, specFileOf } from './load-model.js';
 
 export async function componentDockerfile(
   component: string,
   options: { spec?: string; platform?: string } = {},
 ): Promise<{ dockerfile: string; summary: string; engine: boolean }> {
-  const file = specFileOf(options.spec);
-  const r = loadSpec(file, { profile: loadProfile(options.platform) });
-  if (!r.model) {
-    const e = r.diagnostics.find((d) => d.severity === 'error')!;
-    throw new RehearseError('SPEC_INVALID', e.message, {
-      location: { file: e.file, line: e.line, column: e.column },
-      ...(e.hint ? { hint: e.hint } : {}),
-    });
-  }
-  const c = r.model.components.find((x) => x.name === component);
+  const model = modelOf(loadModel({ file: specFileOf(options.spec), profile: loadProfile(options.platform) }));
+  const c = model.components.find((x) => x.name === component);
   if (!c)
     throw new RehearseError('USAGE', `no component named "${component}"`, {
-      hint: `components: ${r.model.components.map((x) => x.name).join(', ')}`,
+      hint: `components: ${model.components.map((x) => x.name).join(', ')}`,
     });
   if (c.build.kind !== 'buildpack')
     throw new RehearseError(

@@ -183,7 +183,7 @@ export async function buildComponent(
     throw new RehearseError('BUILD_FAILED', `build of "${c.name}" failed: ${error}`, {
       details: text,
       hint:
-        generated?.hintFor(text) ??
+        generated?.hintFor(log.join('\n')) ??
         (runOnly
           ? `${runOnly} is scoped RUN_TIME in the spec, so the build does not get it: set its scope to BUILD_TIME or RUN_AND_BUILD_TIME (and declare ARG ${runOnly} in the Dockerfile). Full log: ${logFile}`
           : `fix the ${generated ? 'build step' : 'Dockerfile step'} above; the full build log (${log.length} lines) is in ${logFile}`),

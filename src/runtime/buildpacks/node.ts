@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RehearseError } from '../../shared/errors.js';
+import type { ComponentModel } from '../../spec/model.js';
 import { aptInstall, MEMORY_MB, type LanguagePlan, type PlanInput } from './types.js';
 
 interface PackageJson {
@@ -83,4 +84,22 @@ export function nodePlan({ c, dir, buildKeys, buildValue }: PlanInput): Language
       : {}),
     notes,
   };
+}
+
+/**
+ * A crash on a module the buildpack pruned: a devDependency the app needs at run time. Locally `npm install`
+ * keeps devDependencies, so it works there (research C24).
+ */
+export function prunedDevDependency(c: ComponentModel, log: string): string | undefined {
+  if (c.build.kind !== 'buildpack') return undefined;
+  const missing =
+    /Cannot find module '([^']+)'|ERR_MODULE_NOT_FOUND.*?package '([^']+)'|command not found: (\S+)|sh: \d*:? ?(\S+): not found/.exec(
+      log,
+    );
+  const name = missing?.slice(1).find(Boolean);
+  if (!name || !existsSync(path.join(c.build.context, 'package.json'))) return undefined;
+  const pkg = readPackageJson(c.build.context, c.name);
+  const dev = Object.keys(pkg.devDependencies ?? {}).find((d) => name === d || name.startsWith(`${d}/`));
+  if (!dev || pkg.dependencies?.[dev]) return undefined;
+  return `${dev} is a devDependency: the Node.js buildpack prunes devDependencies after the build, so it is not there at run time (npm install keeps it locally). Move it to "dependencies" in package.json, or build with it and run the output.`;
 }

@@ -8,7 +8,7 @@ fs.writeFileSync(
   to,
   fs
     .readFileSync(from, 'utf8')
-    .replace('{{title}}', process.env.SITE_TITLE ?? 'untitled')
+    .replaceAll('{{title}}', process.env.SITE_TITLE ?? 'untitled')
     .replace('{{env}}', process.env.NODE_ENV ?? 'unset'),
 );
 console.log(`stamp: wrote ${to}`);
