@@ -3,17 +3,7 @@
  * by rehearse's buildpack build, each with its fixed twin. Joined to the catalog in cases.ts.
  */
 import { startApp, type AppEvent, type StartOptions } from '../../src/app/index.js';
-import type { CatalogCase, Outcome } from './cases.js';
-
-async function bootFails(spec: string, o: Partial<StartOptions>): Promise<Outcome> {
-  try {
-    await (await startApp({ spec, ...o })).stop();
-    return { symptom: false, diagnosis: '' };
-  } catch (err) {
-    const e = err as { code?: string; message: string; hint?: string };
-    return { symptom: e.code === 'HEALTH_FAILED', diagnosis: `${e.message}. ${e.hint ?? ''}`.trim() };
-  }
-}
+import { deployFails, type CatalogCase } from './cases.js';
 
 async function serves(spec: string, o: Partial<StartOptions>): Promise<boolean> {
   const app = await startApp({ spec, ...o });
@@ -47,7 +37,7 @@ export const BUILDPACK_CASES: CatalogCase[] = [
     title: 'a devDependency needed at run time, pruned by the Node.js buildpack',
     expect:
       /Cannot find module 'greeting'.*greeting is a devDependency: the Node\.js buildpack prunes devDependencies after the build/,
-    reproduce: bootFails,
+    reproduce: deployFails,
     fixed: serves,
   },
   {

@@ -49,7 +49,7 @@ async function withApp<T>(
 }
 
 /** Deploy failures: the symptom is a failed deploy; the diagnosis is the error's hint. */
-async function deployFails(spec: string, o: Partial<StartOptions>): Promise<Outcome> {
+export async function deployFails(spec: string, o: Partial<StartOptions>): Promise<Outcome> {
   try {
     await (await startApp({ spec, ...o })).stop();
     return { symptom: false, diagnosis: '' };

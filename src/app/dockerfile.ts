@@ -3,7 +3,7 @@
  * builds, so a user can adopt it (seed 001: bring your own Dockerfile) and keep the buildpack's behaviour.
  */
 import { loadProfile } from '../profile/profile.js';
-import { buildpackDockerfile } from '../runtime/buildpacks/dockerfile.js';
+import { buildpackDockerfile, presentIn } from '../runtime/buildpacks/dockerfile.js';
 import { connectEngine, type Engine } from '../runtime/engine.js';
 import { RehearseError } from '../shared/errors.js';
 import { loadModel, modelOf, specFileOf } from './load-model.js';
@@ -26,16 +26,6 @@ export async function componentDockerfile(
     );
   // The base image follows what the engine has, as `up` does; with no engine, the local stand-ins are named.
   const docker: Engine | undefined = await connectEngine().catch(() => undefined);
-  const generated = await buildpackDockerfile(c, (image) =>
-    docker
-      ? docker
-          .getImage(image)
-          .inspect()
-          .then(
-            () => true,
-            () => false,
-          )
-      : Promise.resolve(false),
-  );
+  const generated = await buildpackDockerfile(c, docker ? presentIn(docker) : () => Promise.resolve(false));
   return { dockerfile: generated.dockerfile, summary: generated.summary, engine: docker !== undefined };
 }

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { loadProfile } from '../profile/profile.js';
-import { buildpackDockerfile } from '../runtime/buildpacks/dockerfile.js';
+import { buildpackDockerfile, presentIn } from '../runtime/buildpacks/dockerfile.js';
 import { connectEngine } from '../runtime/engine.js';
 import { isRehearseError } from '../shared/errors.js';
 import { projectIdFor } from './app-id.js';
@@ -67,15 +67,7 @@ export async function doctor(options: { spec?: string; port?: number; platform?:
       for (const c of r.model?.components ?? []) {
         if (c.build.kind !== 'buildpack' || (c.kind === 'static_site' && !c.buildCommand)) continue;
         try {
-          const g = await buildpackDockerfile(c, (image) =>
-            docker
-              .getImage(image)
-              .inspect()
-              .then(
-                () => true,
-                () => false,
-              ),
-          );
+          const g = await buildpackDockerfile(c, presentIn(docker));
           images.add(g.base);
           checks.push({ name: `build of ${c.name}`, ok: true, detail: g.summary });
         } catch (err) {

@@ -15,7 +15,7 @@ import { LABEL } from '../shared/labels.js';
 import { parseDockerfile } from '../spec/lints/dockerfile.js';
 import type { ComponentModel } from '../spec/model.js';
 import { buildFingerprint, unchangedImage } from './build-fingerprint.js';
-import { buildpackDockerfile } from './buildpacks/dockerfile.js';
+import { buildpackDockerfile, presentIn } from './buildpacks/dockerfile.js';
 import type { Engine } from './engine.js';
 
 // CommonJS with a `default` export whose types do not say so; require gives the function itself.
@@ -55,18 +55,7 @@ export async function buildComponent(
 ): Promise<{ image: string; tag: string; log: string[]; rebuilt: boolean; notes?: string[] }> {
   if (c.build.kind === 'image') return { image: c.build.image, tag: c.build.image, log: [], rebuilt: false };
   // A component without a Dockerfile gets the one its buildpack amounts to (src/runtime/buildpacks).
-  const generated =
-    c.build.kind === 'buildpack'
-      ? await buildpackDockerfile(c, (image) =>
-          docker
-            .getImage(image)
-            .inspect()
-            .then(
-              () => true,
-              () => false,
-            ),
-        )
-      : undefined;
+  const generated = c.build.kind === 'buildpack' ? await buildpackDockerfile(c, presentIn(docker)) : undefined;
   if (generated) opts.onLine?.(generated.summary);
   const { context } = c.build;
   if (!existsSync(context))

@@ -59,20 +59,20 @@ const has = (dir: string, f: string) => existsSync(path.join(dir, f));
 
 export function detectBuildpack(c: ComponentModel): Detection {
   if (c.build.kind !== 'buildpack') throw new Error(`${c.name} is not a buildpack component`);
+  const slug = c.build.environmentSlug;
+  const language = slug ? SLUG[slug] : undefined;
+  if (slug && (!language || language === 'php' || language === 'ruby'))
+    throw new RehearseError(
+      'BUILD_UNSUPPORTED',
+      `"${c.name}" names environment_slug ${slug}, which rehearse's buildpack stand-in does not build`,
+      { hint: unsupportedHint(c, slug) },
+    );
   const dir = c.build.context;
   if (!existsSync(dir))
     throw new RehearseError('FILE_MISSING', `source_dir of "${c.name}" does not exist: ${dir}`, {
       hint: 'source_dir is relative to the repository root',
     });
-  const slug = c.build.environmentSlug;
-  if (slug) {
-    const language = SLUG[slug];
-    if (!language)
-      throw new RehearseError(
-        'BUILD_UNSUPPORTED',
-        `"${c.name}" names environment_slug ${slug}, which rehearse's buildpack stand-in does not build`,
-        { hint: unsupportedHint(c, slug) },
-      );
+  if (language) {
     const files = DETECT.find(([l]) => l === language)![1];
     const found = files.find((f) => has(dir, f));
     if (!found) throw nothingDetected(c, `environment_slug ${slug} needs one of ${files.join(', ')}`);

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RehearseError } from '../../shared/errors.js';
 import type { ComponentModel } from '../../spec/model.js';
+import type { Engine } from '../engine.js';
 import { detectBuildpack, unsupportedHint, type Language } from './detect.js';
 import { goPlan } from './go.js';
 import { nodePlan } from './node.js';
@@ -65,6 +66,18 @@ function startOf(c: ComponentModel, dir: string, plan: LanguagePlan): { command:
     hint: `set run_command for "${c.name}" (line ${c.line}) or add a Procfile with a web process; App Platform: "A run command is required. If one is not auto-detected, you must set one"`,
   });
 }
+
+/** Whether the engine has an image, the test a plan's base images go through. */
+export const presentIn =
+  (docker: Engine) =>
+  (image: string): Promise<boolean> =>
+    docker
+      .getImage(image)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
 
 /**
  * The generated Dockerfile for a buildpack component. `present` says whether the engine has an image; without
