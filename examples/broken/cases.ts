@@ -31,10 +31,10 @@ export interface CatalogCase {
   fixed(spec: string, o: Partial<StartOptions>): Promise<boolean>;
 }
 
-const specOf = (id: string, fixed = false) => path.join(HERE, id, fixed ? 'fixed' : '', '.do/app.yaml');
+export const specOf = (id: string, fixed = false) => path.join(HERE, id, fixed ? 'fixed' : '', '.do/app.yaml');
 
 /** Starts a case's app, collecting events; the app is always stopped. */
-async function withApp<T>(
+export async function withApp<T>(
   spec: string,
   o: Partial<StartOptions>,
   fn: (app: RunningApp, events: AppEvent[]) => Promise<T>,
@@ -59,14 +59,14 @@ export async function deployFails(spec: string, o: Partial<StartOptions>): Promi
   }
 }
 
-const answers = (spec: string, o: Partial<StartOptions>, p = '/', status = 200) =>
+export const answers = (spec: string, o: Partial<StartOptions>, p = '/', status = 200) =>
   withApp(
     spec,
     o,
     async (app) => (await fetch(app.routerUrl + p, { signal: AbortSignal.timeout(20_000) })).status === status,
   ).catch(() => false);
 
-function rawGet(url: string): Promise<{ status: number; complete: boolean }> {
+export function rawGet(url: string): Promise<{ status: number; complete: boolean }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, (res) => {
@@ -79,7 +79,7 @@ function rawGet(url: string): Promise<{ status: number; complete: boolean }> {
   });
 }
 
-const eventually = async <T>(fn: () => T | undefined, ms = 20_000): Promise<T | undefined> => {
+export const eventually = async <T>(fn: () => T | undefined, ms = 20_000): Promise<T | undefined> => {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();

@@ -24,6 +24,9 @@ export interface InstanceStatus {
   status: string;
   memoryMiB: number;
   published?: string;
+  /** Crashes of this instance so far in the session, and the diagnosis of the last one. */
+  restarts: number;
+  lastCrash?: string;
 }
 
 export interface ProjectStatus {
@@ -58,6 +61,8 @@ export async function projectStatus(spec?: string): Promise<ProjectStatus> {
           state: c.State,
           status: c.Status + (info.State.OOMKilled ? ' (OOM-killed)' : ''),
           memoryMiB: Math.round(info.HostConfig.Memory! / 1048576),
+          restarts: Number(c.Labels[LABEL.restarts] ?? 0),
+          ...(c.Labels[LABEL.lastCrash] ? { lastCrash: c.Labels[LABEL.lastCrash] } : {}),
           ...(port ? { published: `${port.IP}:${port.PublicPort}` } : {}),
         };
       }),

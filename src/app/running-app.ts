@@ -25,6 +25,9 @@ interface Parts {
   watcher?: { close(): Promise<void> };
 }
 
+/** SIGTERM, then SIGKILL after this long, when a RunningApp is disposed (`await using`). */
+export const DISPOSE_GRACE_SECONDS = 1;
+
 export function runningApp(p: Parts): RunningApp {
   let stopped: Promise<void> | undefined;
   const check = () => {
@@ -43,13 +46,13 @@ export function runningApp(p: Parts): RunningApp {
     }
     return inst;
   };
-  const stop = () => {
+  const stop = (options: { graceSeconds?: number } = {}) => {
     stopped ??= (async () => {
       p.emit({ type: 'phase', phase: 'stop' });
       await p.watcher?.close();
       // As the platform does: no new traffic, then SIGTERM while requests in flight finish, then close.
       p.router.drain();
-      await p.runtime.stop();
+      await p.runtime.stop(options.graceSeconds);
       await p.router.close().catch(() => undefined);
       p.unregister();
     })();
@@ -103,6 +106,11 @@ export function runningApp(p: Parts): RunningApp {
       return p.runtime.allInstances().flatMap((i) => i.history);
     },
     stop,
-    [Symbol.asyncDispose]: stop,
+    async kill() {
+      await p.runtime.remove();
+    },
+    // A test harness tears down fast: production's grace (120 s on App Platform) is for rollouts, restarts and
+    // up's Ctrl-C, not for the end of a test.
+    [Symbol.asyncDispose]: () => stop({ graceSeconds: DISPOSE_GRACE_SECONDS }),
   };
 }

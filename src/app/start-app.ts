@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { loadProfile } from '../profile/profile.js';
 import type { Router, RouterOptions } from '../router/server.js';
 import { renderDiagnosis } from '../runtime/diagnose.js';
+import { LostSessions } from '../runtime/diagnoses/lost-sessions.js';
 import { connectEngine } from '../runtime/engine.js';
 import { AppRuntime } from '../runtime/runtime.js';
 import { explainListeners, listeners } from '../runtime/listening.js';
@@ -99,6 +100,11 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   let edge: Promise<typeof import('../router/server.js')> | undefined;
   const loadEdge = () => (edge ??= import('../router/server.js'));
   let router: Router | undefined;
+  // Catalog class 6: one path accepted by some instances and refused by the others, every time.
+  const sessions = new LostSessions(
+    (name) => model.components.find((c) => c.name === name)?.instanceCount ?? 1,
+    (component, message) => emit({ type: 'notice', component, message }),
+  );
   const routerOptions: RouterOptions = {
     routes: model.routes,
     port,
@@ -115,7 +121,15 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       platform: profile.title,
     },
     staticSites,
-    onAccess: (entry) => emit({ type: 'access', entry }),
+    onAccess: (entry) => {
+      emit({ type: 'access', entry });
+      sessions.see(entry);
+      if (entry.instance)
+        runtime
+          .allInstances()
+          .find((i) => i.name === entry.instance)
+          ?.sawRequest();
+    },
     // A refused or dropped connection: say what the instance really listens on.
     explain: async (component, instance) => {
       const inst = runtime.allInstances().find((i) => i.name === instance);

@@ -82,5 +82,12 @@ export interface RunningApp extends AsyncDisposable {
   restart(component: string): Promise<void>;
   /** Crash diagnoses seen so far. */
   diagnoses(): Diagnosis[];
-  stop(): Promise<void>;
+  /**
+   * Stops every instance (SIGTERM, then SIGKILL after the component's grace period: production's, 120 s on App
+   * Platform, unless `graceSeconds` says otherwise) and removes every object. Disposal (`await using`) stops with
+   * a 1 s grace, so a test of an app that ignores SIGTERM does not wait production's grace.
+   */
+  stop(options?: { graceSeconds?: number }): Promise<void>;
+  /** Removes every container and network at once (SIGKILL, no grace): what a second Ctrl-C does. */
+  kill(): Promise<void>;
 }

@@ -86,6 +86,11 @@ const schemas = () => {
     }),
     default_instance_size: z.string(),
     instance_sizes: z.array(InstanceSize).min(1),
+    /**
+     * Database engines the platform offers as a dev (non-production) database, in the spec's engine names.
+     * Absent: the profile does not say, and no spec check reads it.
+     */
+    dev_database_engines: z.array(z.string()).optional(),
   });
   return { ProfileSchema, InstanceSize };
 };
@@ -111,8 +116,15 @@ export function loadProfile(nameOrFile = 'digitalocean'): Profile {
     });
   }
   const text = readFileSync(file, 'utf8');
-  return compiledProfile(file, text) ?? parseProfile(file, text);
+  const key = `${file}\0${profileHash(text)}`;
+  const known = parsed.get(key) ?? compiledProfile(file, text) ?? parseProfile(file, text);
+  parsed.set(key, known);
+  // A copy: callers may adjust their profile (start-app overrides), and the next caller must not see that.
+  return structuredClone(known);
 }
+
+/** Profiles parsed in this process, by file and content: a process that loads many specs parses each once. */
+const parsed = new Map<string, Profile>();
 
 /**
  * The built-in profiles, parsed and validated at build time (scripts/compile-profiles.mjs), keyed by a hash of

@@ -16,6 +16,7 @@ import { parseDockerfile } from '../spec/lints/dockerfile.js';
 import type { ComponentModel } from '../spec/model.js';
 import { buildFingerprint, unchangedImage } from './build-fingerprint.js';
 import { buildpackDockerfile, presentIn } from './buildpacks/dockerfile.js';
+import { gitTree, gitTreeNotice } from './diagnoses/git-tree.js';
 import type { Engine } from './engine.js';
 
 // CommonJS with a `default` export whose types do not say so; require gives the function itself.
@@ -37,6 +38,8 @@ export interface BuildOptions {
   onLine?: (line: string) => void;
   /** Masks secret values in the kept log. */
   mask?: (s: string) => string;
+  /** A production-only problem the build found (files git would not ship). */
+  onNotice?: (message: string) => void;
 }
 
 /** Where a component's full build log is kept, failed or not: the platform loses it on a timeout; we must not. */
@@ -84,7 +87,12 @@ export async function buildComponent(
   // The engine drops the Dockerfile (and .dockerignore) from the context when .dockerignore names them, so a
   // `COPY . .` never sees our file; a .dockerignore the user did not write goes the same way.
   const ignoreText = `${userIgnore ?? ''}\n${GENERATED_DOCKERFILE}\n${userIgnore === undefined ? '.dockerignore\n' : ''}`;
-  const ignored = (rel: string) => rel === '.dockerignore' || rel === GENERATED_DOCKERFILE || ig.ignores(rel);
+  // Production builds from the committed tree: what git would not ship stays out here too (catalog class 9).
+  const tree = gitTree(context);
+  const notice = tree && gitTreeNotice(c.name, tree, (rel) => ig.ignores(rel));
+  if (notice) opts.onNotice?.(notice);
+  const ignored = (rel: string) =>
+    rel === '.dockerignore' || rel === GENERATED_DOCKERFILE || ig.ignores(rel) || (tree?.leftOut(rel) ?? false);
   const image = imageTag(opts.project ? `${opts.project.name}-${opts.project.id}` : opts.appId, c.name);
   const buildargs = Object.fromEntries(c.buildEnv.map((e) => [e.key, e.value]));
   const userDockerfile = (generated?.dockerfile ?? readFileSync(dockerfile, 'utf8')).replace(/\s*$/, '');

@@ -5,6 +5,7 @@
 import { constants } from 'node:os';
 import { sizeThatFits, type Profile } from '../profile/profile.js';
 import type { ComponentModel } from '../spec/model.js';
+import { shellExit } from './blame.js';
 import { prunedDevDependency } from './buildpacks/node.js';
 
 export interface ContainerEnd {
@@ -50,7 +51,8 @@ export function diagnose(
   } else if (signal) {
     summary = `${instance} was killed by ${signal} (exit ${end.exitCode}) after ${ran.toFixed(1)}s.`;
   } else {
-    const cause = rootCause(logTail);
+    const shell = shellExit(end.exitCode, logTail);
+    const cause = shell ?? rootCause(logTail);
     const fix = knownFix(c, logTail);
     summary = `${instance} exited with code ${end.exitCode} after ${ran.toFixed(1)}s${cause ? `: ${cause}` : ''}.${fix ? ` ${fix}` : ''}`;
   }

@@ -32,11 +32,13 @@ export function watchDisk(
       const used = (info.SizeRw ?? 0) / 1048576;
       if (!stopped && used > limitMib) return onFull(used);
     } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return; // the container is gone: nothing to watch
       trace?.(`reading the disk use of ${containerId.slice(0, 12)} failed: ${(err as Error).message}`);
     }
-    if (!stopped) timer = setTimeout(() => void tick(), everyMs);
+    if (!stopped) timer = setTimeout(() => void tick(), everyMs).unref();
   };
-  timer = setTimeout(() => void tick(), everyMs);
+  // unref: a watch never keeps the process alive on its own (a CLI that failed must still exit).
+  timer = setTimeout(() => void tick(), everyMs).unref();
   return {
     stop() {
       stopped = true;

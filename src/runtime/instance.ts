@@ -4,10 +4,13 @@
  * an instance has run a minute), the way the platform restarts a crashed container.
  */
 import type { Profile } from '../profile/profile.js';
+import { RehearseError } from '../shared/errors.js';
 import type { ComponentModel } from '../spec/model.js';
 import { diagnose, noticeFor, type Diagnosis } from './diagnose.js';
 import { diskFullSummary, watchDisk, type DiskWatch } from './disk-watch.js';
 import type { Engine } from './engine.js';
+import { foreignArchSummary } from './diagnoses/foreign-arch.js';
+import { watchSilence } from './diagnoses/python-buffered.js';
 import { followLogs, LogTail } from './logs.js';
 import { waitUntilLive } from './readiness.js';
 
@@ -43,6 +46,11 @@ export class Instance {
   private disk?: DiskWatch;
   /** Why rehearse itself ended the current run (its disk filled), for that run's diagnosis. */
   private replacedFor?: string;
+  /** Lines of output seen, and the watch for a silent Python process (catalog class 1). */
+  private lines = 0;
+  private served = 0;
+  private firstServed = 0;
+  private silence?: () => void;
 
   constructor(
     private readonly docker: Engine,
@@ -53,7 +61,7 @@ export class Instance {
     private readonly events: InstanceEvents,
     private readonly mask: (s: string) => string,
     /** A new container in place of the given one: production replaces a crashed instance with a fresh disk. */
-    private readonly recreate?: (old: string) => Promise<string>,
+    private readonly recreate?: (old: string, restarts: number, lastCrash?: string) => Promise<string>,
   ) {
     this.name = `${component.name}-${index}`;
   }
@@ -70,6 +78,7 @@ export class Instance {
     // Following the output and reading the published port are independent round trips: both at once.
     const logs = followLogs(this.docker, this.containerId, since, (line, stream) => {
       const masked = this.mask(line);
+      this.lines++;
       this.tail.push(masked);
       this.events.log?.(this.name, masked, stream);
       if (!this.noticed) {
@@ -116,7 +125,14 @@ export class Instance {
   private async renew() {
     this.disk?.stop();
     this.replacedFor = undefined;
-    if (this.recreate) this.containerId = await this.recreate(this.containerId);
+    if (this.recreate)
+      this.containerId = await this.recreate(this.containerId, this.restarts, this.lastDiagnosis?.summary);
+  }
+
+  /** The edge relayed a request to this instance (its answer is in the access log). */
+  sawRequest() {
+    this.served++;
+    this.firstServed ||= Date.now();
   }
 
   setState(state: InstanceState) {
@@ -127,6 +143,14 @@ export class Instance {
   /** Waits until the instance passes its health check (services) or is merely running (workers). */
   async waitLive(signal?: AbortSignal): Promise<void> {
     const health = this.component.health;
+    if (health && !this.url && this.component.httpPort !== undefined) {
+      // No published port: the container had already exited when it was inspected (an exec that fails at once).
+      const code = await this.exited;
+      throw new RehearseError('HEALTH_FAILED', await this.explainExit(code), {
+        details: this.tail.last(30).join('\n'),
+        hint: 'its last log lines, in the details, show why it stopped',
+      });
+    }
     if (health && this.url) {
       await waitUntilLive(
         {
@@ -146,6 +170,18 @@ export class Instance {
       );
     }
     this.setState('live');
+    if (!this.noticed && this.lines === 0 && !this.silence)
+      this.silence = watchSilence(
+        this.docker,
+        this.containerId,
+        this.name,
+        () => ({ lines: this.lines, served: this.served, firstServed: this.firstServed }),
+        (m) => {
+          if (this.noticed || this.stopping) return;
+          this.noticed = true;
+          this.events.notice?.(this.component.name, m);
+        },
+      );
   }
 
   /** The diagnosis of a run that ended, from the engine's record and the last log lines; kept in history. */
@@ -162,6 +198,8 @@ export class Instance {
       finishedAt: info.State.FinishedAt,
     };
     const d = diagnose(this.component, this.name, end, this.tail.last(30), this.profile);
+    // A program built for another CPU: the engine's file says which (catalog class 8).
+    d.summary = (await foreignArchSummary(this.docker, this.containerId, this.name, d.logTail)) ?? d.summary;
     if (this.replacedFor) d.summary = this.replacedFor;
     this.lastDiagnosis = d;
     this.history.push(d);
@@ -210,6 +248,7 @@ export class Instance {
     this.stopping = true;
     this.disk?.stop();
     if (this.timer) clearTimeout(this.timer);
+    this.silence?.();
     this.setState('stopped');
   }
 

@@ -5,7 +5,8 @@
  */
 import type { Cron } from 'croner';
 import { RehearseError } from '../shared/errors.js';
-import type { ComponentModel } from '../spec/model.js';
+import type { AppModel, ComponentModel } from '../spec/model.js';
+import { shellExit, unreachableHost, whyUnreachable } from './blame.js';
 import type { Instance } from './instance.js';
 
 export interface JobRun {
@@ -35,15 +36,29 @@ export async function runJob(
   return { job: job.name, code, output: inst.tail.last(200) };
 }
 
-export function jobFailure(kind: string, run: JobRun, timeoutSeconds: number): RehearseError {
+export function jobFailure(
+  kind: string,
+  run: JobRun,
+  timeoutSeconds: number,
+  model: Pick<AppModel, 'components' | 'databases'>,
+): RehearseError {
   const what = run.code === -2 ? `timed out after ${timeoutSeconds}s` : `exited with code ${run.code}`;
-  return new RehearseError('JOB_FAILED', `${kind} job "${run.job}" ${what}`, {
-    details: run.output.slice(-30).join('\n'),
-    hint:
-      kind === 'PRE_DEPLOY'
-        ? 'the deploy stops here, as in production; fix the job (its output is above) and run up again'
-        : 'the job output is above',
-  });
+  const target = unreachableHost(run.output);
+  const shell = shellExit(run.code, run.output);
+  return new RehearseError(
+    'JOB_FAILED',
+    `${kind} job "${run.job}" ${what}${shell ? `: ${shell.split('. ')[0]}` : ''}`,
+    {
+      details: run.output.slice(-30).join('\n'),
+      hint: target
+        ? whyUnreachable(model, `the job "${run.job}"`, target, kind === 'PRE_DEPLOY' ? 'PRE_DEPLOY' : 'run')
+        : shell
+          ? shell.split('. ').slice(1).join('. ')
+          : kind === 'PRE_DEPLOY'
+            ? 'the deploy stops here, as in production; fix the job (its output is above) and run up again'
+            : 'the job output is above',
+    },
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import http from 'node:http';
 import { RehearseError } from '../shared/errors.js';
 import type { HealthCheckModel } from '../spec/model.js';
 import type { Engine } from './engine.js';
+import { healthStatusHint } from './blame.js';
 import { explainListeners, isWildcard, listeners } from './listening.js';
 
 export interface ProbeTarget {
@@ -39,6 +40,7 @@ export class TcpProbe implements Probe {
 export class HttpProbe implements Probe {
   /** The last answer, for the failure's message ("answered 404"). */
   last = 'no answer';
+  lastStatus?: number;
   constructor(readonly path: string) {}
   describe() {
     return `HTTP GET ${this.path}`;
@@ -64,6 +66,7 @@ export class HttpProbe implements Probe {
       return false;
     }
     this.last = `answered ${status}`;
+    this.lastStatus = status;
     return status >= 200 && status < 400;
   }
 }
@@ -123,7 +126,7 @@ export async function waitUntilLive(t: ProbeTarget, o: LiveOptions): Promise<voi
   const why = ls ? explainListeners(t.component, h.port, ls) : undefined;
   const waited = h.initialDelaySeconds + h.periodSeconds * h.failureThreshold;
   const http = probe instanceof HttpProbe ? probe : undefined;
-  const wrongPath = http?.last.startsWith('answered 4');
+  const answered = http?.lastStatus !== undefined && http.last.startsWith('answered');
   throw new RehearseError(
     'HEALTH_FAILED',
     `${t.component} never passed its health check (${probe.describe()}) within ${waited}s${http ? `; it ${http.last}` : ''}`,
@@ -131,8 +134,8 @@ export async function waitUntilLive(t: ProbeTarget, o: LiveOptions): Promise<voi
       details: [why, ...o.logTail().slice(-30)].filter(Boolean).join('\n'),
       hint:
         why ??
-        (wrongPath
-          ? `health_check.http_path ${http!.path} is not a path the app serves (it ${http!.last}): point it at one that answers 200`
+        (answered
+          ? healthStatusHint(http!.lastStatus!, http!.path)
           : `make ${probe.describe()} answer, or raise health_check.initial_delay_seconds if boot is slow`),
     },
   );

@@ -9,6 +9,8 @@ import { RehearseError } from '../shared/errors.js';
 import { appLabels, LABEL } from '../shared/labels.js';
 import type { AppModel, ComponentModel, JobKind } from '../spec/model.js';
 import { buildComponent } from './build.js';
+import { bakedSecrets } from './diagnoses/baked-secrets.js';
+import { DuplicateJobs } from './diagnoses/duplicate-jobs.js';
 import { reapOrphans, removeApp, stopApp } from './cleanup.js';
 import { containerOptions } from './container-config.js';
 import type { Diagnosis } from './diagnose.js';
@@ -50,8 +52,14 @@ export class AppRuntime {
     this.network = `rehearse-${appId}`;
     // A restarted container gets a fresh network namespace: its replica isolation must be set again.
     const onState = events.state;
+    const jobs = new DuplicateJobs((component, message) => this.events.notice?.(component, message));
     this.events = {
       ...events,
+      log: (instance, line, stream) => {
+        events.log?.(instance, line, stream);
+        const c = this.instances.find((i) => i.name === instance)?.component;
+        if (c?.kind === 'service' || c?.kind === 'worker') jobs.line(c.name, instance, line);
+      },
       state: (inst) => {
         onState?.(inst);
         if (inst.state === 'live' && inst.restarts > 0) void this.isolate(inst.component).catch(() => undefined);
@@ -99,10 +107,12 @@ export class AppRuntime {
       timeoutSeconds: this.profile.build.timeout_seconds,
       onLine: (l) => this.events.buildLine?.(c.name, this.mask(l)),
       mask: this.mask,
+      onNotice: (m) => this.events.notice?.(c.name, m),
     });
     this.images.set(c.name, image);
     // A buildpack stand-in build is a difference from production: the parity report lists it, once.
     for (const n of notes ?? []) if (!this.model.notEmulated.includes(n)) this.model.notEmulated.push(n);
+    for (const n of await bakedSecrets(this.docker, image, c)) this.events.notice?.(c.name, n);
   }
 
   /** Runs every job of a kind, one after another; PRE_DEPLOY and POST_DEPLOY failures throw. */
@@ -110,7 +120,8 @@ export class AppRuntime {
     for (const job of this.model.components.filter((c) => c.kind === 'job' && c.jobKind === kind)) {
       const run = await this.runOnce(job);
       this.events.job?.({ ...run, kind });
-      if (run.code !== 0 && kind !== 'FAILED_DEPLOY') throw jobFailure(kind, run, this.profile.jobs.timeout_seconds);
+      if (run.code !== 0 && kind !== 'FAILED_DEPLOY')
+        throw jobFailure(kind, run, this.profile.jobs.timeout_seconds, this.model);
     }
   }
 
@@ -259,9 +270,11 @@ export class AppRuntime {
     });
     const container = await this.docker.createContainer(options);
     // A restart is a new container from the same options: the platform restarts an instance with a fresh disk.
-    const recreate = async (old: string) => {
+    // Its labels carry the crash loop, for `ps`.
+    const recreate = async (old: string, restarts: number, lastCrash?: string) => {
       await this.docker.getContainer(old).remove({ force: true });
-      return (await this.docker.createContainer(options)).id;
+      const labels = { [LABEL.restarts]: String(restarts), ...(lastCrash ? { [LABEL.lastCrash]: lastCrash } : {}) };
+      return (await this.docker.createContainer({ ...options, Labels: { ...options.Labels, ...labels } })).id;
     };
     const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask, recreate);
     this.instances.push(inst);

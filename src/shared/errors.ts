@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   JOB_FAILED: 'a deploy job exited non-zero',
   HEALTH_FAILED: 'an instance never became live',
   USAGE: 'the command line is wrong',
+  SESSION_FAILED: 'the background session of up --detach ended before the app was up, for a reason it did not name',
   DISPOSED: 'the app was used after stop()',
 } as const;
 

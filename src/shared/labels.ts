@@ -23,6 +23,9 @@ export const LABEL = {
   kind: 'rehearse.kind',
   /** Base images built offline from Debian packages carry this (scripts/base-images). */
   standIn: 'rehearse.stand-in',
+  /** On an instance's container: how often the instance crashed and was restarted before it, and its last crash. */
+  restarts: 'rehearse.restarts',
+  lastCrash: 'rehearse.last-crash',
   /** On an app's image: the fingerprint of what it was built from; the same inputs again skip the build. */
   fingerprint: 'rehearse.fingerprint',
 } as const;

@@ -15,7 +15,7 @@ import { identifyNonSpec } from './not-a-spec.js';
 import { checkSchema } from './schema-check.js';
 import { inRepo } from './repo-path.js';
 import { checkSemantics } from './semantic.js';
-import { locate, parseSource, type SpecSource } from './source.js';
+import { locate, parseSource, RECOVERABLE_YAML, type SpecSource } from './source.js';
 import { runLints } from './lints/index.js';
 
 export * from './diagnostics.js';
@@ -80,14 +80,16 @@ export function loadSpec(file: string, options: LoadOptions = {}): LoadResult {
 
 export function loadSpecText(file: string, text: string, options: LoadOptions = {}): LoadResult {
   const profile = options.profile ?? loadProfile();
-  const done = (diagnostics: Diagnostic[], model?: AppModel): LoadResult => ({
+  const finish = (diagnostics: Diagnostic[], model?: AppModel): LoadResult => ({
     file,
     diagnostics,
     ok: !hasErrors(diagnostics),
     ...(model ? { model } : {}),
   });
-  const { source, diagnostics } = parseSource(file, text);
-  if (diagnostics.length) return done(diagnostics);
+  const { source, diagnostics: yaml } = parseSource(file, text);
+  // A duplicated key leaves the document as written: report it and go on checking the rest.
+  if (yaml.some((d) => !RECOVERABLE_YAML.has(d.code))) return finish(yaml);
+  const done = (diagnostics: Diagnostic[], model?: AppModel): LoadResult => finish([...yaml, ...diagnostics], model);
   let data: unknown;
   try {
     data = rootData(source);
@@ -128,12 +130,13 @@ export function loadSpecText(file: string, text: string, options: LoadOptions = 
     strictSecrets: options.strictSecrets ?? false,
   });
   const all = [
+    ...schema.diagnostics,
     ...semantic,
     ...normal,
     ...runLints(source, spec, model),
     ...(options.checkFiles ? checkFiles(source, spec, root) : []),
   ];
-  model.diagnostics = all;
+  model.diagnostics = [...yaml, ...all];
   return done(all, model);
 }
 

@@ -36,6 +36,7 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
   const diagnostics: Diagnostic[] = [];
   const { profile, source } = ctx;
   const loc = (p: PathItem[]) => ({ file: source.file, ...locate(source, p) });
+  const missing = new Set<string>();
 
   const localValue = (e: EnvVarSpec, p: PathItem[]): { value: string; origin: EnvEntry['origin'] } => {
     const needsLocal = e.value === undefined ? e.type === 'SECRET' : e.value.startsWith('EV[');
@@ -44,14 +45,20 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
     if (values[e.key] !== undefined) return { value: values[e.key]!, origin: 'environment' };
     if (dotenv[e.key] !== undefined) return { value: dotenv[e.key]!, origin: 'dotenv' };
     if (environment[e.key] !== undefined) return { value: environment[e.key]!, origin: 'environment' };
-    diagnostics.push({
-      ...loc(p),
-      path: pathString(p),
-      severity: ctx.strictSecrets ? 'error' : 'warning',
-      code: 'missing-secret',
-      message: `${e.key} is ${e.value === undefined ? 'a SECRET with no value' : 'encrypted (EV[...]) in the spec'} and has no local value`,
-      hint: `put ${e.key}=... in ${path.join(path.relative(process.cwd(), ctx.root) || '.', '.env')} or export it in your shell`,
-    });
+    // Once per key, however many components share it. A SECRET without a value is how a committed spec looks (the
+    // value lives in the platform), so for `validate` it is information about the local run; `up` needs the value.
+    if (!missing.has(e.key))
+      diagnostics.push({
+        ...loc(p),
+        path: pathString(p),
+        severity: ctx.strictSecrets ? 'error' : 'info',
+        code: 'missing-secret',
+        message: ctx.strictSecrets
+          ? `${e.key} is ${e.value === undefined ? 'a SECRET with no value' : 'encrypted (EV[...]) in the spec'} and has no local value`
+          : `${e.key} is ${e.value === undefined ? 'a SECRET whose value lives in the platform' : 'encrypted (EV[...]) in the spec'}; a local run needs its value`,
+        hint: `put ${e.key}=... in ${path.join(path.relative(process.cwd(), ctx.root) || '.', '.env')} or export it in your shell`,
+      });
+    missing.add(e.key);
     return { value: '', origin: 'missing' };
   };
 

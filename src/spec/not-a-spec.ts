@@ -31,7 +31,7 @@ const KINDS: Kind[] = [
   },
   {
     what: 'a Docker Compose file',
-    test: (t) => isMapLike(t.services) || (has(t, 'version') && isMapLike(t.volumes ?? t.networks)),
+    test: (t) => composeServices(t.services) || (has(t, 'version') && isMapLike(t.volumes ?? t.networks)),
   },
   {
     what: 'a Render blueprint (render.yaml)',
@@ -44,6 +44,43 @@ const KINDS: Kind[] = [
   { what: 'a Databricks app config (app.yaml)', test: (t) => has(t, 'command') && !has(t, 'services', 'name') },
   { what: 'a Kubernetes manifest', test: (t) => has(t, 'apiVersion') && has(t, 'kind') },
 ];
+
+/** Keys of a Compose service that no App Platform component has (`image` is a string there, a mapping here). */
+const COMPOSE_KEYS = [
+  'build',
+  'ports',
+  'environment',
+  'volumes',
+  'depends_on',
+  'command',
+  'restart',
+  'container_name',
+  'healthcheck',
+  'deploy',
+  'networks',
+  'expose',
+  'env_file',
+  'entrypoint',
+  'labels',
+  'profiles',
+  'working_dir',
+  'extends',
+  'links',
+];
+const APP_COMPONENT_KEYS = ['github', 'gitlab', 'git', 'dockerfile_path', 'http_port', 'instance_size_slug', 'envs'];
+
+/**
+ * `services:` as a mapping of Compose services. An App Platform spec whose `services:` was written as a mapping by
+ * mistake (`services: {name: web, github: ...}`) is not one: the schema says "services must be a list" instead.
+ */
+function composeServices(services: unknown): boolean {
+  if (!isMapLike(services)) return false;
+  const entries = Object.values(services as Record<string, unknown>).filter(isMapLike) as Record<string, unknown>[];
+  return entries.some(
+    (e) =>
+      (has(e, ...COMPOSE_KEYS) || typeof e.image === 'string') && !has(e, ...APP_COMPONENT_KEYS) && !isMapLike(e.image),
+  );
+}
 
 function isMapLike(v: unknown): boolean {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -5,6 +5,15 @@
 import type { z } from 'zod';
 import { nearest, type Diagnostic } from './diagnostics.js';
 import { AppSpecSchema, type AppSpec } from './schema.js';
+import {
+  isObject,
+  listAsMapping,
+  misplacedTopLevelKey,
+  nameHint,
+  unquotedScalar,
+  valueAt,
+  wordOf,
+} from './schema-messages.js';
 import { locate, pathString, type PathItem, type SpecSource } from './source.js';
 
 type AnySchema = z.ZodType;
@@ -40,15 +49,6 @@ export function knownKeysAt(path: readonly PathItem[], schema: AnySchema = AppSp
   }
   const d = s ? defOf(s) : undefined;
   return d?.type === 'object' && d.shape ? Object.keys(d.shape) : [];
-}
-
-function valueAt(data: unknown, path: readonly PathItem[]): unknown {
-  let v: unknown = data;
-  for (const step of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[step as string];
-  }
-  return v;
 }
 
 function describe(value: unknown): string {
@@ -88,19 +88,12 @@ const COMPONENT_KEYS = [
   'environment_slug',
 ];
 
-const COMPONENT_WORD: Record<string, string> = {
-  services: 'service',
-  workers: 'worker',
-  jobs: 'job',
-  static_sites: 'static site',
-  functions: 'functions component',
-  databases: 'database',
-};
-
 export function checkSchema(source: SpecSource, data: unknown): { spec?: AppSpec; diagnostics: Diagnostic[] } {
   const result = AppSpecSchema.safeParse(data);
   if (result.success) return { spec: result.data, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
+  /** Unquoted scalars where godo has a string: errors, but the rest of the spec can still be checked. */
+  const unquoted: PathItem[][] = [];
   for (const issue of result.error.issues) {
     const path = issue.path as PathItem[];
     const field = String(path.at(-1) ?? 'spec');
@@ -109,7 +102,13 @@ export function checkSchema(source: SpecSource, data: unknown): { spec?: AppSpec
     switch (issue.code) {
       case 'unrecognized_keys': {
         const known = knownKeysAt(path);
+        // Keys of the app's own sections; not `name`, `envs` or `alerts`, which components have too.
+        const topLevel = path.length > 0 ? knownKeysAt([]).filter((k) => !['name', 'envs', 'alerts'].includes(k)) : [];
         for (const key of issue.keys) {
+          if (topLevel.includes(key)) {
+            diagnostics.push(misplacedTopLevelKey(source, path, key, data));
+            continue;
+          }
           const guess = nearest(key, known);
           diagnostics.push({
             ...at([...path, key], true),
@@ -129,7 +128,7 @@ export function checkSchema(source: SpecSource, data: unknown): { spec?: AppSpec
       case 'invalid_type': {
         if (found === undefined) {
           const parent = path.slice(0, -1);
-          const kind = COMPONENT_WORD[String(parent.at(-2) ?? '')];
+          const kind = wordOf(String(parent.at(-2) ?? ''));
           diagnostics.push({
             ...at(parent),
             path: pathString(path),
@@ -138,6 +137,11 @@ export function checkSchema(source: SpecSource, data: unknown): { spec?: AppSpec
             message: kind && field === 'name' ? `every ${kind} needs a name` : `"${field}" is required here`,
             hint: `add "${field}:" to this mapping`,
           });
+        } else if (issue.expected === 'array' && path.length === 1 && wordOf(field) && isObject(found)) {
+          diagnostics.push(listAsMapping(source, field, found));
+        } else if (issue.expected === 'string' && (typeof found === 'number' || typeof found === 'boolean')) {
+          diagnostics.push(unquotedScalar(source, path, field, found));
+          unquoted.push(path);
         } else {
           const expected =
             EXPECTED[issue.expected === 'number' && field !== 'value' ? 'int' : issue.expected] ??
@@ -194,14 +198,7 @@ export function checkSchema(source: SpecSource, data: unknown): { spec?: AppSpec
           severity: 'error',
           code: field === 'name' ? 'bad-name' : 'bad-format',
           message: `${field} ${describe(found)} is not valid: ${issue.message}`,
-          hint:
-            field === 'name' && typeof found === 'string'
-              ? `try "${found
-                  .toLowerCase()
-                  .replace(/[^a-z0-9-]+/g, '-')
-                  .replace(/^-+|-+$/g, '')
-                  .slice(0, 32)}"`
-              : 'fix the value to match the expected format',
+          hint: field === 'name' ? nameHint(found) : 'fix the value to match the expected format',
         });
         break;
       }
@@ -216,5 +213,20 @@ export function checkSchema(source: SpecSource, data: unknown): { spec?: AppSpec
         });
     }
   }
+  // When those are the only problems, the spec read with them as strings goes on to the semantic checks.
+  if (unquoted.length === result.error.issues.length) {
+    const again = AppSpecSchema.safeParse(stringified(data, unquoted));
+    if (again.success) return { spec: again.data, diagnostics };
+  }
   return { diagnostics };
+}
+
+function stringified(data: unknown, paths: PathItem[][]): unknown {
+  const copy = structuredClone(data);
+  for (const p of paths) {
+    const parent = valueAt(copy, p.slice(0, -1)) as Record<string, unknown>;
+    const key = p.at(-1) as string;
+    parent[key] = String(parent[key]);
+  }
+  return copy;
 }

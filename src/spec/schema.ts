@@ -45,12 +45,10 @@ export const ALERT_RULES = [
   'REQUEST_DURATION_P95_MS',
 ] as const;
 
-/** Env values: YAML scalars such as `5432` or `true` are what users write; the platform stores strings. */
-const envValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
-
 export const EnvVar = z.strictObject({
   key: z.string().regex(/^[_A-Za-z][_A-Za-z0-9]*$/, 'env keys are letters, digits and underscores'),
-  value: envValue.optional(),
+  /** godo `AppVariableDefinition.Value string`: doctl refuses `value: 80` and `value: off` (see yaml11.ts). */
+  value: z.string().optional(),
   scope: z.enum(SCOPES).default('RUN_AND_BUILD_TIME'),
   type: z.enum(['GENERAL', 'SECRET']).default('GENERAL'),
 });
@@ -220,7 +218,8 @@ export const Functions = z.strictObject({
 export const Database = z.strictObject({
   name,
   engine: z.enum(DB_ENGINES).default('UNSET'),
-  version: envValue.optional(),
+  /** godo `AppDatabaseSpec.Version string`: `version: 16` is refused by doctl, `version: "16"` is not. */
+  version: z.string().optional(),
   size: z.string().optional(),
   num_nodes: int(1).optional(),
   production: z.boolean().optional(),

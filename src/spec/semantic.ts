@@ -1,33 +1,17 @@
 /**
  * The rules the platform checks beyond the schema: unique names, one route per path, references that resolve,
- * instance_count vs autoscaling, exactly one source, job schedules, instance sizes the platform sells.
+ * instance_count vs autoscaling, exactly one source, job schedules, and the profile's rules (platform-checks.ts).
  * Every rule adds located diagnostics; none stops the others.
  */
 import type { Profile } from '../profile/profile.js';
-import { nearest, type Diagnostic, type Severity } from './diagnostics.js';
+import { nearest, type Diagnostic } from './diagnostics.js';
+import { checkPlatform, type Emit } from './platform-checks.js';
+import { COMPONENT_LISTS, COMPONENT_WORD as WORD } from './kinds.js';
 import { APP_BINDABLES, COMPONENT_BINDABLES, DATABASE_BINDABLES, references } from './bindables.js';
 import type { AppSpec } from './schema.js';
 import { locate, pathString, type PathItem, type SpecSource } from './source.js';
 
-export const COMPONENT_LISTS = ['services', 'workers', 'jobs', 'static_sites', 'functions', 'databases'] as const;
-const WORD: Record<(typeof COMPONENT_LISTS)[number], string> = {
-  services: 'service',
-  workers: 'worker',
-  jobs: 'job',
-  static_sites: 'static site',
-  functions: 'functions component',
-  databases: 'database',
-};
 const SOURCES = ['git', 'github', 'gitlab', 'bitbucket', 'image'] as const;
-
-type Emit = (
-  severity: Severity,
-  code: string,
-  path: PathItem[],
-  message: string,
-  hint?: string,
-  keyNode?: boolean,
-) => void;
 
 export function checkSemantics(source: SpecSource, spec: AppSpec, profile: Profile): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -154,8 +138,8 @@ export function checkSemantics(source: SpecSource, spec: AppSpec, profile: Profi
     }
   });
 
-  // Scaling and sizes.
-  const sizes = profile.instance_sizes.map((s) => s.slug);
+  // Scaling; sizes, single-instance sizes and dev databases are the profile's (platform-checks.ts).
+  checkPlatform(spec, profile, emit);
   for (const list of ['services', 'workers', 'jobs'] as const) {
     spec[list]?.forEach((c, i) => {
       const scaled = 'autoscaling' in c ? c.autoscaling : undefined;
@@ -180,18 +164,6 @@ export function checkSemantics(source: SpecSource, spec: AppSpec, profile: Profi
           'min_instance_count is larger than max_instance_count',
           'swap them',
         );
-      if (c.instance_size_slug !== undefined && !sizes.includes(c.instance_size_slug)) {
-        const guess = nearest(c.instance_size_slug, sizes);
-        emit(
-          'error',
-          'unknown-size',
-          [list, i, 'instance_size_slug'],
-          `instance_size_slug "${c.instance_size_slug}" is not an instance size of ${profile.title}`,
-          guess
-            ? `did you mean "${guess}"?`
-            : `use one of ${sizes.filter((s) => !s.startsWith('basic') && !s.startsWith('prof')).join(', ')}`,
-        );
-      }
     });
   }
 
@@ -228,7 +200,10 @@ export function checkSemantics(source: SpecSource, spec: AppSpec, profile: Profi
   return out;
 }
 
-/** Every `${...}` in an env value must name something that exists. */
+/**
+ * Every `${...}` in an env value should name something that exists. Only what the platform is known to refuse is an
+ * error (`_self` outside a component, a database field no database offers); the rest is a warning.
+ */
 function checkReferences(spec: AppSpec, emit: Emit) {
   const components = new Map<string, Set<string>>();
   for (const list of ['services', 'workers', 'jobs', 'static_sites', 'functions'] as const)
@@ -275,25 +250,30 @@ function checkReferences(spec: AppSpec, emit: Emit) {
           );
         continue;
       }
+      // The two cases below are warnings, as the unscoped one above: the platform documents ${component.VAR} for
+      // its own components only and does not say what it does with one it cannot resolve (app-platform.md §1.12,
+      // UNCERTAIN), so rehearse leaves the text as written and says so rather than fail a spec that may deploy.
       const keys = components.get(scope);
       if (!keys) {
         const guess = nearest(scope, scopes);
         emit(
-          'error',
-          'bad-reference',
+          'warning',
+          'unresolved-reference',
           path,
-          `${ref.raw} refers to "${scope}", but no database or component has that name`,
-          guess ? `did you mean "${guess}"?` : 'declare the component or database, or fix the name',
+          `${ref.raw} refers to "${scope}", which is no component or database of this app: App Platform resolves \${NAME.VAR} for the app's own components; what it does with other names is not documented, and rehearse leaves the text as written`,
+          guess
+            ? `did you mean "${guess}"?`
+            : 'name a component or database of this app, or substitute it (envsubst) before deploying',
         );
         continue;
       }
       if (!(COMPONENT_BINDABLES as readonly string[]).includes(ref.name) && !keys.has(ref.name))
         emit(
-          'error',
-          'bad-reference',
+          'warning',
+          'unresolved-reference',
           path,
-          `${ref.raw}: component "${scope}" has no bindable or env named ${ref.name}`,
-          `components offer ${COMPONENT_BINDABLES.slice(0, 6).join(', ')} and their own env keys`,
+          `${ref.raw}: component "${scope}" offers no bindable or env named ${ref.name}: App Platform documents ${COMPONENT_BINDABLES.slice(0, 6).join(', ')} and the component's own env keys; what it does with other names is not documented, and rehearse leaves the text as written`,
+          `use one of ${COMPONENT_BINDABLES.slice(0, 6).join(', ')}, or an env key of "${scope}"`,
         );
     }
   };

@@ -3,8 +3,9 @@
  * `file:line:col`. Deploy templates (`.do/deploy.template.yaml`) keep the spec under a top-level `spec:` key;
  * `root` is the path prefix where the app spec starts.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import { applyYaml11 } from './yaml11.js';
 
 export type PathItem = string | number;
 
@@ -22,6 +23,7 @@ export function parseSource(file: string, text: string): { source: SpecSource; d
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
   const diagnostics: Diagnostic[] = doc.errors.map((e) => {
     const pos = lines.linePos(e.pos[0]);
+    const duplicate = e.code === 'DUPLICATE_KEY' ? duplicateKey(doc, e.pos[0]) : undefined;
     return {
       file,
       line: pos.line,
@@ -29,13 +31,37 @@ export function parseSource(file: string, text: string): { source: SpecSource; d
       path: '',
       severity: 'error',
       code: `yaml/${e.code.toLowerCase().replaceAll('_', '-')}`,
-      message: `YAML syntax: ${firstLine(e.message)}`,
-      hint: yamlHint(e.code),
+      message: duplicate
+        ? `the key "${duplicate.key}" appears twice in the same mapping (first on line ${lines.linePos(duplicate.first).line})`
+        : `YAML syntax: ${firstLine(e.message)}`,
+      hint: duplicate
+        ? `keep one "${duplicate.key}"; parsers disagree on which one wins (doctl keeps the last, some keep the first)`
+        : yamlHint(e.code),
     };
   });
+  applyYaml11(doc);
   const top = doc.contents;
   const isTemplate = isMap(top) && top.has('spec') && !top.has('name') && isMap(top.get('spec', true));
   return { source: { file, text, doc, lines, root: isTemplate ? ['spec'] : [] }, diagnostics };
+}
+
+/** Errors after which the document's structure is still the one written: checking goes on. */
+export const RECOVERABLE_YAML = new Set(['yaml/duplicate-key']);
+
+/** The duplicated key whose second occurrence starts at `offset`, and where its first occurrence starts. */
+function duplicateKey(doc: Document.Parsed, offset: number): { key: string; first: number } | undefined {
+  let found: { key: string; first: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const pair = map.items.find((p) => isScalar(p.key) && p.key.range?.[0] === offset);
+      if (!pair || !isScalar(pair.key)) return;
+      const key = String(pair.key.value);
+      const first = map.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+      found = { key, first: (first?.key as Node | undefined)?.range?.[0] ?? offset };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function firstLine(message: string): string {

@@ -1,6 +1,9 @@
 /** The failure catalog: every case reproduces its production symptom, says why, and its fixed twin passes. */
 import { describe, expect, it } from 'vitest';
-import { CASES, runCase } from '../../examples/broken/cases.js';
+import { CASES as VOLUME_1, runCase } from '../../examples/broken/cases.js';
+import { VOLUME_2 } from '../../examples/broken/volume-2.js';
+
+const CASES = [...VOLUME_1, ...VOLUME_2].sort((a, b) => a.n - b.n);
 
 describe('the failure catalog', () => {
   for (const c of CASES) {

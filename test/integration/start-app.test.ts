@@ -4,12 +4,12 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { startApp } from '../../src/app/index.js';
 import { execText } from '../../src/runtime/engine.js';
-import { ROOT } from '../helpers/paths.js';
+import { CORPUS, ROOT } from '../helpers/paths.js';
 
 const docker = new Docker();
 
-it('serves examples/hello through the router under the read-only sandbox, then cleans up', async () => {
-  const app = await startApp({ spec: path.join(ROOT, 'examples/hello/.do/app.yaml') });
+it('serves examples/hello through the router under the strict read-only mode, then cleans up', async () => {
+  const app = await startApp({ spec: path.join(ROOT, 'examples/hello/.do/app.yaml'), filesystem: 'read-only' });
   let appId: string;
   try {
     appId = app.appId;
@@ -43,9 +43,10 @@ it('rejects an invalid spec with a typed error and starts nothing', async () => 
     all: true,
     filters: { label: [`rehearse.owner=${process.env.REHEARSE_OWNER}`] },
   });
-  await expect(
-    startApp({ spec: path.join(ROOT, '../shared/corpus/invalid/03-duplicate-names.yaml') }),
-  ).rejects.toMatchObject({ code: 'SPEC_INVALID', location: { line: 11 } });
+  await expect(startApp({ spec: path.join(CORPUS, 'invalid/03-duplicate-names.yaml') })).rejects.toMatchObject({
+    code: 'SPEC_INVALID',
+    location: { line: 11 },
+  });
   expect(
     await docker.listContainers({ all: true, filters: { label: [`rehearse.owner=${process.env.REHEARSE_OWNER}`] } }),
   ).toHaveLength(before.length);

@@ -28,10 +28,21 @@ export function sessionCommands(program: Command) {
       if (!s.instances.length) return void process.stdout.write('nothing of this app is running\n');
       process.stdout.write(
         table(
-          ['INSTANCE', 'KIND', 'STATE', 'STATUS', 'MEMORY', 'PUBLISHED'],
-          s.instances.map((i) => [i.instance, i.kind, i.state, i.status, `${i.memoryMiB} MiB`, i.published ?? '-']),
+          ['INSTANCE', 'KIND', 'STATE', 'STATUS', 'RESTARTS', 'MEMORY', 'PUBLISHED'],
+          s.instances.map((i) => [
+            i.instance,
+            i.kind,
+            i.state,
+            i.status,
+            String(i.restarts),
+            `${i.memoryMiB} MiB`,
+            i.published ?? '-',
+          ]),
         ) + '\n',
       );
+      // A crash loop, with what the last crash said.
+      for (const i of s.instances.filter((x) => x.lastCrash))
+        process.stdout.write(pc.red(`${i.instance} crashed ${i.restarts} time(s); last: ${i.lastCrash}\n`));
     });
 
   program

@@ -14,6 +14,7 @@ import type { AppEvent, RunningApp } from '../../app/types.js';
 import { RehearseError } from '../../shared/errors.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
 import { Prefixer } from '../render/log-prefix.js';
+import { sessionFailure } from '../render/session-failure.js';
 
 interface UpOptions {
   spec?: string;
@@ -200,14 +201,40 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, signals: Sign
   let stopping = false;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolveDone = r));
+  let killing = false;
   const stop = () => {
+    if (killing) process.exit(130);
     if (stopping) {
-      out(pc.red('second Ctrl-C: killing now'));
-      process.exit(130);
+      killing = true;
+      out(pc.red('second Ctrl-C: killing every instance now'));
+      removeSession(app.project);
+      void app.kill().finally(() => process.exit(130));
+      return;
     }
     stopping = true;
-    out(pc.dim('stopping (Ctrl-C again to kill)…'));
-    void app.stop().then(resolveDone, resolveDone);
+    // Production's grace: an instance that ignores SIGTERM holds the stop that long. Say so, and how to skip it.
+    const grace = Math.max(
+      0,
+      ...app.model.components.filter((c) => c.kind !== 'static_site').map((c) => c.graceSeconds),
+    );
+    out(
+      pc.dim(
+        `stopping: SIGTERM to every instance, SIGKILL after its grace period (up to ${grace} s); Ctrl-C again to kill now…`,
+      ),
+    );
+    const slow = setTimeout(
+      () =>
+        out(
+          pc.yellow(
+            `still stopping: an instance has not exited on SIGTERM, so it gets its grace period (${grace} s, as in production) before SIGKILL; Ctrl-C again to kill now`,
+          ),
+        ),
+      3000,
+    );
+    void app
+      .stop()
+      .finally(() => clearTimeout(slow))
+      .then(resolveDone, resolveDone);
   };
   signals.onStop = stop;
   const control = await startControl(app, stop);
@@ -266,15 +293,9 @@ async function detach(opts: UpOptions) {
     const s = readSession(project);
     if (s && s.pid === child.pid && s.status === 'up') break;
     if (exited !== null) {
-      process.stderr.write(readFileSync(log, 'utf8').split('\n').slice(-40).join('\n') + '\n');
-      throw Object.assign(
-        new RehearseError(
-          exited === 2 ? 'USAGE' : 'HEALTH_FAILED',
-          `the app did not come up (the background session exited with ${exited}); its output is above`,
-          { hint: `full log: ${log}` },
-        ),
-        { exitCode: exited },
-      );
+      const text = readFileSync(log, 'utf8');
+      process.stderr.write(text.split('\n').slice(-40).join('\n') + '\n');
+      throw sessionFailure(text, exited, log);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -7,20 +7,11 @@ import { buildpackSlug } from './buildpack-slug.js';
 import { devServer } from './dev-server.js';
 import { gunicornTmpDir } from './gunicorn-tmp-dir.js';
 import { loopbackBind, portMismatch } from './ports.js';
-import { pythonBuffered } from './python-buffered.js';
 import { shellFormCmd } from './shell-form-cmd.js';
 
 export type Lint = (source: SpecSource, spec: AppSpec, model: AppModel) => Diagnostic[];
 
-export const LINTS: Lint[] = [
-  gunicornTmpDir,
-  devServer,
-  shellFormCmd,
-  portMismatch,
-  loopbackBind,
-  buildpackSlug,
-  pythonBuffered,
-];
+export const LINTS: Lint[] = [gunicornTmpDir, devServer, shellFormCmd, portMismatch, loopbackBind, buildpackSlug];
 
 export function runLints(source: SpecSource, spec: AppSpec, model: AppModel): Diagnostic[] {
   return LINTS.flatMap((lint) => lint(source, spec, model));

@@ -125,8 +125,8 @@ ${svc('api')}    http_port: 9000
     const warn = load(spec);
     expect(warn.ok).toBe(true);
     expect(warn.diagnostics.filter((d) => d.code === 'missing-secret').map((d) => d.severity)).toEqual([
-      'warning',
-      'warning',
+      'info',
+      'info',
     ]);
     const strict = load(spec, { strictSecrets: true });
     expect(strict.ok).toBe(false);
@@ -158,12 +158,12 @@ describe('semantic checks', () => {
       codes(`name: app\njobs:\n${svc('j1')}    kind: SCHEDULED\n    schedule: {cron: "*/5 * * * *", time_zone: UTC}\n`),
     ).toEqual([]);
   });
-  it('references to missing components, and unknown instance sizes with a suggestion', () => {
+  it('references to missing components (a warning), and unknown instance sizes with a suggestion', () => {
     const r = load(
       `name: app\nservices:\n${svc('web')}    instance_size_slug: apps-s-1vcpu-1g\n    envs: [{key: X, value: "\${wbe.PRIVATE_URL}"}]\n`,
     );
-    expect(r.diagnostics.find((d) => d.code === 'bad-reference')?.hint).toBe('did you mean "web"?');
-    expect(r.diagnostics.find((d) => d.code === 'unknown-size')?.hint).toMatch(/did you mean "apps-s-1vcpu-1gb/);
+    expect(r.diagnostics.find((d) => d.code === 'unresolved-reference')?.hint).toBe('did you mean "web"?');
+    expect(r.diagnostics.find((d) => d.code === 'unknown-size')?.hint).toMatch(/nearest size .* is apps-s-1vcpu-1gb /);
   });
   it('ingress rules that name no routable component', () =>
     expect(
