@@ -4,6 +4,8 @@
  * Cold builds install npm, pip or Go from Debian's mirror once (a cached layer afterwards): generous timeouts.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, copyExample, spawnCli } from '../helpers/cli.js';
 import { eventually } from '../helpers/eventually.js';
@@ -139,6 +141,31 @@ describe('buildpack components', () => {
       expect(r.stderr).toMatch(/BUILD_FAILED: build of "web" failed/);
       expect(r.stderr).toMatch(/STATIC_ROOT/);
       expect(r.stderr).toMatch(/Django's collectstatic failed, and in production it fails the build too/);
+    },
+    COLD,
+  );
+
+  it(
+    "python: the catalog's buffered print() logs at once when the buildpack builds the same code (PYTHONUNBUFFERED)",
+    async () => {
+      // examples/broken/python-unbuffered without its Dockerfile: what the app was before it moved to one.
+      const dir = copyExample('broken/python-unbuffered');
+      rmSync(path.join(dir, 'Dockerfile'));
+      writeFileSync(path.join(dir, 'Procfile'), 'web: python3 server.py\n');
+      writeFileSync(path.join(dir, 'requirements.txt'), '');
+      const spec = path.join(dir, '.do/app.yaml');
+      writeFileSync(spec, readFileSync(spec, 'utf8').replace(/\n\s*dockerfile_path: Dockerfile/, ''));
+      const run = spawnCli(['up', '--port', '0'], dir);
+      try {
+        const url = (await run.waitFor(/ is up on .*?(http:\/\/127\.0\.0\.1:\d+)/, COLD - 60_000))[1]!;
+        await fetch(url + '/42');
+        await run.waitFor(/web-1 +\| served \/42/, 5000);
+        expect(run.output()).toMatch(/built by rehearse's buildpack stand-in as heroku\/python/);
+        expect(run.output()).not.toMatch(/no output from a Python process/);
+      } finally {
+        run.child.kill('SIGINT');
+        await run.exited;
+      }
     },
     COLD,
   );

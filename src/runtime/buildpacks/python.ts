@@ -30,12 +30,21 @@ export function pythonPlan({ c, dir, buildValue }: PlanInput): LanguagePlan {
   const version = askedVersion(dir);
   const minor = (version?.asked ?? '3.12').split('.').slice(0, 2).join('.');
   const build: string[] = [];
-  if (has('requirements.txt'))
+  // An empty requirements.txt (a marker that the app is Python) has nothing to install.
+  const requirements = has('requirements.txt')
+    ? readFileSync(path.join(dir, 'requirements.txt'), 'utf8')
+        .split('\n')
+        .some((l) => l.trim() && !l.trim().startsWith('#'))
+    : undefined;
+  if (requirements)
     // Debian's python (the offline stand-in) marks itself externally managed; the python images do not.
     build.push(
       'RUN PIP_BREAK_SYSTEM_PACKAGES=1 PIP_DISABLE_PIP_VERSION_CHECK=1 python -m pip install --no-cache-dir -r requirements.txt',
     );
-  else if (has('Pipfile') || has('pyproject.toml') || has('uv.lock') || has('poetry.lock'))
+  else if (
+    requirements === undefined &&
+    (has('Pipfile') || has('pyproject.toml') || has('uv.lock') || has('poetry.lock'))
+  )
     throw new RehearseError(
       'BUILD_UNSUPPORTED',
       `"${c.name}" declares its dependencies in ${['Pipfile', 'pyproject.toml', 'uv.lock', 'poetry.lock'].find(has)}; rehearse's buildpack stand-in installs from requirements.txt only`,
