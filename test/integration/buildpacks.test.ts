@@ -12,9 +12,11 @@ import { eventually } from '../helpers/eventually.js';
 
 const COLD = 900_000;
 
-/** `up` in a copy of an example; resolves once it serves, with the URL and a stop that waits for Ctrl-C's end. */
-async function up(example: string) {
-  const dir = copyExample(`buildpacks/${example}`);
+/**
+ * `up` in a copy of an example (or in a folder already prepared); resolves once it serves, with the URL, the
+ * output so far and a stop that waits for Ctrl-C's end.
+ */
+async function up(example: string, dir = copyExample(`buildpacks/${example}`)) {
   const run = spawnCli(['up', '--port', '0'], dir);
   try {
     const m = await run.waitFor(/ is up on .*?(http:\/\/127\.0\.0\.1:\d+)/, COLD - 60_000);
@@ -155,16 +157,14 @@ describe('buildpack components', () => {
       writeFileSync(path.join(dir, 'requirements.txt'), '');
       const spec = path.join(dir, '.do/app.yaml');
       writeFileSync(spec, readFileSync(spec, 'utf8').replace(/\n\s*dockerfile_path: Dockerfile/, ''));
-      const run = spawnCli(['up', '--port', '0'], dir);
+      const app = await up('python-unbuffered', dir);
       try {
-        const url = (await run.waitFor(/ is up on .*?(http:\/\/127\.0\.0\.1:\d+)/, COLD - 60_000))[1]!;
-        await fetch(url + '/42');
-        await run.waitFor(/web-1 +\| served \/42/, 5000);
-        expect(run.output()).toMatch(/built by rehearse's buildpack stand-in as heroku\/python/);
-        expect(run.output()).not.toMatch(/no output from a Python process/);
+        await fetch(app.url + '/42');
+        await eventually(() => expect(app.output()).toMatch(/web-1 +\| served \/42/), 5000);
+        expect(app.output()).toMatch(/built by rehearse's buildpack stand-in as heroku\/python/);
+        expect(app.output()).not.toMatch(/no output from a Python process/);
       } finally {
-        run.child.kill('SIGINT');
-        await run.exited;
+        await app.stop();
       }
     },
     COLD,
