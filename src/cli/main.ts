@@ -8,6 +8,7 @@ import { downCommand } from './commands/down.js';
 import { dbCommands } from './commands/db.js';
 import { sessionCommands } from './commands/session.js';
 import { reportCommands } from './commands/reports.js';
+import { dockerfileCommand } from './commands/dockerfile.js';
 import { EXIT, exitCodeFor, renderError } from './render/errors.js';
 import { endQuietlyOnClosedOutput } from './closed-output.js';
 
@@ -34,6 +35,7 @@ downCommand(program);
 dbCommands(program);
 sessionCommands(program);
 reportCommands(program);
+dockerfileCommand(program);
 
 // No top-level await: the bundled CLI is a CommonJS script (scripts/bundle-cli.mjs).
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -7,6 +7,7 @@ import { sizeThatFits, type Profile } from '../profile/profile.js';
 import type { ComponentModel } from '../spec/model.js';
 import { databaseFix } from './databases/diagnose.js';
 import { shellExit } from './blame.js';
+import { prunedDevDependency } from './buildpacks/node.js';
 
 export interface ContainerEnd {
   exitCode: number;
@@ -92,6 +93,8 @@ export function knownFix(c: ComponentModel, lines: readonly string[]): string | 
     /(Read-only file system|Errno 30|os\.fchmod|Operation not permitted|No usable temporary directory)/.test(text)
   )
     return GUNICORN_FIX;
+  const pruned = prunedDevDependency(c, text);
+  if (pruned) return pruned;
   const missing =
     /KeyError: '([A-Za-z_][A-Za-z0-9_]*)'|(?:environment variable|env var(?:iable)?)\s+['"]?([A-Z_][A-Z0-9_]*)['"]?|the ([A-Z_][A-Z0-9_]*) environment variable/.exec(
       text,

@@ -106,7 +106,7 @@ export class AppRuntime {
 
   /** One component's image, built with the profile's timeout, its output streamed and secrets masked. */
   private async buildOne(c: ComponentModel): Promise<void> {
-    const { image } = await buildComponent(this.docker, c, {
+    const { image, notes } = await buildComponent(this.docker, c, {
       appId: this.appId,
       project: { name: this.model.name, id: this.project },
       timeoutSeconds: this.profile.build.timeout_seconds,
@@ -115,6 +115,8 @@ export class AppRuntime {
       onNotice: (m) => this.events.notice?.(c.name, m),
     });
     this.images.set(c.name, image);
+    // A buildpack stand-in build is a difference from production: the parity report lists it, once.
+    for (const n of notes ?? []) if (!this.model.notEmulated.includes(n)) this.model.notEmulated.push(n);
     for (const n of await bakedSecrets(this.docker, image, c)) this.events.notice?.(c.name, n);
   }
 
