@@ -1,8 +1,8 @@
 /**
  * Which Host headers the edge answers, against DNS rebinding: a web page on another origin whose name is made to
  * resolve to 127.0.0.1 sends its own name as Host, so the edge refuses any name it does not serve (issue 17).
- * Accepted: the loopback names with the edge's own port, and the names the app layer passes in (the spec's
- * domains, a local HTTPS origin); `*.name` matches any subdomain. The list is data from the caller, so an
+ * Accepted: the loopback names with each port the edge listens on (HTTP, and its local HTTPS origin), and the
+ * names the app layer passes in (the spec's domains); `*.name` matches any subdomain. The list is data from the caller, so an
  * origin added elsewhere (a TLS front) is one more entry.
  */
 export interface HostPolicy {
@@ -26,13 +26,14 @@ export class HostAllowlist {
   private readonly exact = new Set<string>();
   private readonly suffixes: string[] = [];
 
-  constructor(
-    private readonly policy: HostPolicy,
-    port: number,
-  ) {
-    // A browser leaves the port out of Host only for the scheme's default port.
-    for (const n of LOOPBACK) this.add(port === 80 ? n : `${n}:${port}`);
+  constructor(private readonly policy: HostPolicy) {
     for (const n of policy.names) this.add(n);
+  }
+
+  /** The loopback names on a port the edge listens on (its HTTP port, its local HTTPS origin's). */
+  allowPort(port: number) {
+    // A browser leaves the port out of Host only for the scheme's default port.
+    for (const n of LOOPBACK) this.add(port === 80 || port === 443 ? n : `${n}:${port}`);
   }
 
   private add(entry: string) {
