@@ -64,7 +64,8 @@ export function whyUnreachable(
 /** The shell's own exit codes, named: the command was found but could not run, or was not found at all. */
 export function shellExit(exitCode: number, lines: readonly string[]): string | undefined {
   const text = lines.join('\n');
-  if (exitCode === 126) {
+  // 126 is also what a shell returns for a binary of another CPU: that one has its own diagnosis (exec format).
+  if (exitCode === 126 && !/exec format error/i.test(text)) {
     const file = /([\w./-]+): Permission denied/.exec(text)?.[1];
     return `its command${file ? ` ${file}` : ''} is not executable. Mark it executable (RUN chmod +x in the Dockerfile) or run it through its interpreter (sh script.sh, python3 app.py)`;
   }
