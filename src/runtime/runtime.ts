@@ -307,7 +307,9 @@ export class AppRuntime {
         if (!ok || Date.now() - t0 < grace * 1000 - 500) return;
         const info = await container.inspect().catch(() => undefined);
         if (info?.State.ExitCode !== 137) return;
-        const cmd = [...(info.Config.Entrypoint ?? []), ...(info.Config.Cmd ?? [])];
+        // The CMD alone: an entrypoint that ends in `exec "$@"` (the official node image's) still makes the
+        // shell-form CMD's /bin/sh PID 1.
+        const cmd = (info.Config.Cmd ?? []) as string[];
         const shell = cmd[0] === '/bin/sh' && cmd[1] === '-c' && !inst.component.runCommand;
         this.events.notice?.(
           inst.component.name,
