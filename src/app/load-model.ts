@@ -2,7 +2,8 @@
  * The one way from a spec to an AppModel, for every caller (startApp, the watch reload, validate, env, cost, logs,
  * doctor). A model depends on the spec file, the profile, the values given for secrets, and the URL the app
  * answers on; the inputs name all four, so a reload from the same inputs cannot drift from the first load (it
- * once lost the secrets given to startApp) and two commands cannot resolve `--spec` two ways.
+ * once lost the secrets given to startApp) and two commands cannot resolve `--spec` two ways. The repository's
+ * `.env` and the process environment are read at each load, as the spec file is: a reload sees their edits.
  */
 import path from 'node:path';
 import type { Profile } from '../profile/profile.js';

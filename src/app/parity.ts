@@ -11,7 +11,9 @@ export interface Parity {
 }
 
 /** From what the report reads of a running app: its profile, production's, the router mode and the model. */
-export function parityReport(app: Pick<RunningApp, 'profile' | 'production' | 'routerMode' | 'model'>): Parity {
+export function parityReport(
+  app: Pick<RunningApp, 'profile' | 'production' | 'routerMode' | 'model'> & Partial<Pick<RunningApp, 'httpsUrl'>>,
+): Parity {
   const p = app.profile;
   const r = p.router;
   const emulated = [
@@ -36,6 +38,12 @@ export function parityReport(app: Pick<RunningApp, 'profile' | 'production' | 'r
     `termination: SIGTERM, then SIGKILL after ${p.termination.grace_period_seconds} s (unless the spec says otherwise)`,
     `edge: ${app.routerMode} router${app.routerMode !== r.mode ? ` (production: ${r.mode})` : ''}, first byte within ${r.first_byte_timeout_seconds} s (${r.request_timeout_status} ${r.request_timeout_code}), body up to ${r.max_request_body_mib} MiB, headers up to ${r.max_header_bytes} bytes${r.compress ? ', gzip' : ''}`,
     'PRE_DEPLOY jobs before services, POST_DEPLOY after, FAILED_DEPLOY on failure, SCHEDULED on their cron',
+    ...(p.edge_request && app.model.domain
+      ? [
+          `request shape: the app sees Host ${app.model.domain}, X-Forwarded-Proto ${p.edge_request.scheme}, the client in X-Forwarded-For${p.edge_request.client_ip_header ? ` and ${p.edge_request.client_ip_header}` : ''}; a client's own forwarding headers are dropped; \${APP_URL} is ${p.edge_request.scheme}://${app.model.domain}`,
+          `the production origin is mapped back to the local one in redirects (Location), cookies (Domain) and CORS; Origin and Referer go the other way${app.httpsUrl ? `; HTTPS at ${app.httpsUrl} (this user's local CA)` : ''}`,
+        ]
+      : []),
   ];
   const changed = (['router', 'health', 'termination', 'filesystem'] as const).flatMap((group) =>
     Object.entries(app.profile[group])
@@ -52,7 +60,16 @@ export function parityReport(app: Pick<RunningApp, 'profile' | 'production' | 'r
       ? [`router mode switched to ${app.routerMode} by a flag (production: ${r.mode})`]
       : []),
     `drain (${p.termination.drain_seconds} s of no new traffic before SIGTERM) is immediate here`,
-    `the rest of the sandbox${p.name === 'digitalocean' ? ' (gVisor: other unsupported system calls, its file I/O speed)' : ''}, amd64-only images, TLS and the CDN cache are not emulated`,
+    `the rest of the sandbox${p.name === 'digitalocean' ? ' (gVisor: other unsupported system calls, its file I/O speed)' : ''}, amd64-only images, the CDN cache and HTTP/2-3 to the client are not emulated`,
+    ...(p.edge_request
+      ? [
+          "edge headers: production's X-Forwarded-For may also carry CDN and ingress addresses, and Cloudflare adds its own (cf-ray, cf-ipcountry); not sent here",
+          "TLS: the local origin's certificate is this user's local CA's, not the platform's; the HTTP origin is served too, where production redirects it to HTTPS",
+          ...(app.model.domains?.length
+            ? []
+            : [`the default domain's 5 characters are derived from the app's name here; production assigns them`]),
+        ]
+      : []),
   ];
   return { emulated, notEmulated };
 }

@@ -18,20 +18,7 @@ export interface Reservation {
 export async function reservePort(host: string, port: number): Promise<Reservation> {
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        err.code === 'EADDRINUSE' || err.code === 'EACCES'
-          ? new RehearseError(
-              'USAGE',
-              `port ${port} on ${host} is ${err.code === 'EACCES' ? 'not allowed' : 'in use'}`,
-              {
-                hint: `stop what listens there, or pick another port (--port ${port + 1}, or --port 0 for any free one)`,
-                cause: err,
-              },
-            )
-          : err,
-      ),
-    );
+    server.once('error', (err: NodeJS.ErrnoException) => reject(explain(err, host, port)));
     server.listen(port, host, () => resolve());
   });
   const addr = server.address() as net.AddressInfo;
@@ -40,4 +27,28 @@ export async function reservePort(host: string, port: number): Promise<Reservati
     url: `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`,
     release: () => void (server.listening && server.close()),
   };
+}
+
+function explain(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  const other = `pick another port (--port ${port + 1}, or --port 0 for any free one)`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new RehearseError('USAGE', `port ${port} on ${host} is in use`, {
+        hint: `stop what listens there, or ${other}`,
+        cause: err,
+      });
+    case 'EACCES':
+      return new RehearseError('USAGE', `port ${port} on ${host} needs privileges this user lacks`, {
+        hint: other,
+        cause: err,
+      });
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new RehearseError('USAGE', `--host ${host} is not an address of this machine`, {
+        hint: 'leave --host out (127.0.0.1), or give an address of one of its interfaces',
+        cause: err,
+      });
+    default:
+      return err;
+  }
 }

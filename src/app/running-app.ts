@@ -15,6 +15,7 @@ interface Parts {
   project: string;
   file: string;
   url: string;
+  httpsUrl: string | undefined;
   mode: 'buffering' | 'streaming';
   runtime: AppRuntime;
   router: Router;
@@ -68,6 +69,7 @@ export function runningApp(p: Parts): RunningApp {
     project: p.project,
     specFile: p.file,
     routerUrl: p.url,
+    httpsUrl: p.httpsUrl,
     url(component) {
       const r = component ? p.model.routes.find((x) => x.component === component) : undefined;
       if (component && !r)

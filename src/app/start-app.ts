@@ -20,6 +20,7 @@ import { liveApps } from '../runtime/cleanup.js';
 import type { RunningApp, StartOptions } from './types.js';
 import { registerForExit } from './exit-hook.js';
 import { runningApp } from './running-app.js';
+import { edgeRequest, serveHttps } from './edge-shape.js';
 import { loadModel, modelOf, specFileOf, type ModelInputs } from './load-model.js';
 import { reservePort } from './reserve-port.js';
 
@@ -121,6 +122,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       platform: profile.title,
     },
     staticSites,
+    ...edgeRequest(profile, model),
     onAccess: (entry) => {
       emit({ type: 'access', entry });
       sessions.see(entry);
@@ -216,6 +218,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     emit({ type: 'phase', phase: 'router' });
     release();
     const url = await router.listen();
+    const httpsUrl = await serveHttps(router, options, profile, options.port ?? 0, emit);
     emit({ type: 'phase', phase: 'post-deploy' });
     await runtime.runJobs('POST_DEPLOY');
     await runtime.startScheduler();
@@ -229,6 +232,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       project,
       file,
       url,
+      httpsUrl,
       mode,
       runtime,
       router,

@@ -26,6 +26,12 @@ export interface StartOptions {
   port?: number;
   /** Router address. Default 127.0.0.1; anything else exposes the app beyond this machine. */
   host?: string;
+  /**
+   * The same edge over HTTPS on this port, with a certificate from this user's local CA (made on first use).
+   * Default: 8443 beside port 8080, else any free port; `false` serves HTTP only. Only for profiles whose edge
+   * takes HTTPS (digitalocean).
+   */
+  httpsPort?: number | false;
   /** Refuse to start when another live session runs the same spec (the CLI's `up`). Default false. */
   exclusive?: boolean;
   /** Values for SECRETs and EV[...] envs; they win over `.env` and the process environment. */
@@ -72,6 +78,8 @@ export interface RunningApp extends AsyncDisposable {
   readonly routerMode: 'buffering' | 'streaming';
   /** The router's base URL, e.g. http://127.0.0.1:8080 (no trailing slash). */
   readonly routerUrl: string;
+  /** The router's HTTPS origin, e.g. https://127.0.0.1:8443, when it serves one. */
+  readonly httpsUrl: string | undefined;
   /** The URL of a component's route through the router, or of the router's root; ends with `/`. */
   url(component?: string): string;
   /** The last log lines of a component's instances (secrets masked). */

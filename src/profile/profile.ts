@@ -84,6 +84,19 @@ const schemas = () => {
       /** gzip for clients that accept it, as a CDN in front does. */
       compress: z.boolean().default(false),
     }),
+    /** The request as production's edge hands it to the app; absent: the client's Host and scheme pass on. */
+    edge_request: z
+      .strictObject({
+        /** The app's domain when the spec names none: `{app}` and `{hash}` are filled in. */
+        default_domain: z.string(),
+        /** X-Forwarded-Proto: the scheme production's edge accepts requests on. */
+        scheme: z.enum(['http', 'https']),
+        /** The platform's own header with the client's address, set by the edge, a client's copy dropped. */
+        client_ip_header: z.string().optional(),
+        /** Request headers only the edge may set (beyond Host, X-Forwarded-*, Forwarded, X-Real-IP). */
+        owned_headers: z.array(z.string()).default([]),
+      })
+      .optional(),
     default_instance_size: z.string(),
     instance_sizes: z.array(InstanceSize).min(1),
     /**

@@ -307,13 +307,22 @@ export class AppRuntime {
         if (!ok || Date.now() - t0 < grace * 1000 - 500) return;
         const info = await container.inspect().catch(() => undefined);
         if (info?.State.ExitCode !== 137) return;
-        // The CMD alone: an entrypoint that ends in `exec "$@"` (the official node image's) still makes the
-        // shell-form CMD's /bin/sh PID 1.
-        const cmd = (info.Config.Cmd ?? []) as string[];
-        const shell = cmd[0] === '/bin/sh' && cmd[1] === '-c' && !inst.component.runCommand;
+        const cmd = [...(info.Config.Entrypoint ?? []), ...(info.Config.Cmd ?? [])];
+        // The shell may follow an entrypoint that execs its arguments (the node image's docker-entrypoint.sh).
+        const sh = cmd.findIndex((x, k) => x === '/bin/sh' && cmd[k + 1] === '-c');
+        const shell = sh >= 0 && sh <= 1 && !inst.component.runCommand;
         this.events.notice?.(
           inst.component.name,
-          `${inst.name} did not exit on SIGTERM and was killed after its ${grace} s grace period, with any requests in flight: ${shell ? `its CMD is in shell form, so /bin/sh is PID 1 and never passes SIGTERM on; write it in exec form, CMD ${JSON.stringify(cmd.slice(2).join(' ').split(/\s+/))}` : 'handle SIGTERM (stop accepting, finish requests, exit), and run the app as PID 1 (exec form, or exec in a script)'}.`,
+          `${inst.name} did not exit on SIGTERM and was killed after its ${grace} s grace period, with any requests in flight: ${
+            shell
+              ? `its CMD is in shell form, so /bin/sh is PID 1 and never passes SIGTERM on; write it in exec form, CMD ${JSON.stringify(
+                  cmd
+                    .slice(sh + 2)
+                    .join(' ')
+                    .split(/\s+/),
+                )}`
+              : 'handle SIGTERM (stop accepting, finish requests, exit), and run the app as PID 1 (exec form, or exec in a script)'
+          }.`,
         );
       }),
     );

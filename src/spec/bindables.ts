@@ -2,7 +2,28 @@
  * Bindable variables, `${APP_URL}`, `${web.PRIVATE_URL}`, `${db.DATABASE_URL}`, resolved the way App Platform
  * does, with values that work on this machine. Nothing here runs a shell: `$(...)` stays literal text.
  */
+import { createHash } from 'node:crypto';
+
 export const REF_PATTERN = /\$\{([^}]*)\}/g;
+
+/**
+ * The app's domain as production forms it, for `${APP_DOMAIN}`, `${APP_URL}` (`https://` and no port) and the
+ * Host the app receives: the spec's PRIMARY domain, else its first, else the platform's default form (App
+ * Platform: `{app}-{hash}.ondigitalocean.app`; the hash is assigned at creation there, derived from the name here).
+ */
+export function appDomain(
+  name: string,
+  domains: readonly { domain: string; type?: string | undefined }[] | undefined,
+  defaultForm: string,
+): string {
+  const primary = domains?.find((d) => d.type === 'PRIMARY') ?? domains?.find((d) => d.type !== 'ALIAS');
+  if (primary) return primary.domain.toLowerCase();
+  const hash = BigInt('0x' + createHash('sha256').update(name).digest('hex').slice(0, 12))
+    .toString(36)
+    .slice(-5)
+    .padStart(5, '0');
+  return defaultForm.replace('{app}', name).replace('{hash}', hash);
+}
 
 export const APP_BINDABLES = ['APP_URL', 'APP_DOMAIN', 'APP_ID'] as const;
 export const COMPONENT_BINDABLES = [

@@ -91,6 +91,10 @@ export interface DatabaseModel {
 
 export interface AppModel {
   name: string;
+  /** The domain the app answers for in production (Host, ${APP_DOMAIN}); absent when the profile has no edge_request. */
+  domain?: string;
+  /** Every domain of the spec (production routes each to the app). */
+  domains?: string[];
   /** The spec file, absolute. */
   file: string;
   /** The repository root paths resolve against: the folder holding `.do/`, else the spec's folder. */

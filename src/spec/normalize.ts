@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Profile } from '../profile/profile.js';
-import { databaseValue, substitute, type Reference } from './bindables.js';
+import { appDomain, databaseValue, substitute, type Reference } from './bindables.js';
 import type { Diagnostic } from './diagnostics.js';
 import { BUILT_LISTS } from './kinds.js';
 import type { AppModel, BuildRecipe, ComponentKind, ComponentModel, CorsModel, EnvEntry, RouteModel } from './model.js';
@@ -83,12 +83,16 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
   raws.forEach(({ raw }, i) => literal.set(raw.name, new Map(compEnv[i]!.map((x) => [x.e.key, x.value]))));
   const appLiteral = new Map(appEnv.map((x) => [x.e.key, x.value]));
 
+  // Production's forms where the profile describes its edge: https://<domain>, no port.
+  const edge = ctx.profile.edge_request;
+  const domain = edge ? appDomain(spec.name, spec.domains, edge.default_domain) : undefined;
+  const appUrl = domain ? `${edge!.scheme}://${domain}` : ctx.appUrl;
   const lookup =
     (self: string) =>
     (ref: Reference): string | undefined => {
       if (ref.scope === undefined) {
-        if (ref.name === 'APP_URL') return ctx.appUrl;
-        if (ref.name === 'APP_DOMAIN') return new URL(ctx.appUrl).host;
+        if (ref.name === 'APP_URL') return appUrl;
+        if (ref.name === 'APP_DOMAIN') return domain ?? new URL(ctx.appUrl).host;
         if (ref.name === 'APP_ID') return `local-${spec.name}`;
         return appLiteral.get(ref.name);
       }
@@ -109,7 +113,7 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
         case 'PUBLIC_ROUTE_PATH':
           return routeOf(scope) ?? '';
         case 'PUBLIC_URL':
-          return ctx.appUrl.replace(/\/$/, '') + (routeOf(scope) ?? '/');
+          return appUrl.replace(/\/$/, '') + (routeOf(scope) ?? '/');
         case 'COMMIT_HASH':
         case 'BUILD_ID':
           return 'local';
@@ -186,7 +190,10 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
     notEmulated.push(
       `databases (${spec.databases.map((d) => `${d.name}: ${d.engine}`).join(', ')}): not run; bindables point at a host of that name`,
     );
-  if (spec.domains?.length) notEmulated.push('domains: no local effect; the router answers on 127.0.0.1');
+  if (spec.domains?.length)
+    notEmulated.push(
+      'domains: DNS and certificates not emulated; the app sees its domain as Host, served on 127.0.0.1',
+    );
   if (spec.alerts?.length || raws.some((r) => r.raw.alerts)) notEmulated.push('alerts: no local effect');
   if (spec.features?.length) notEmulated.push(`features (${spec.features.join(', ')}): no local effect`);
   if (spec.egress) notEmulated.push('egress: no local effect');
@@ -197,6 +204,7 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
   return {
     model: {
       name: spec.name,
+      ...(domain ? { domain, domains: (spec.domains ?? []).map((d) => d.domain.toLowerCase()) } : {}),
       file: source.file,
       root: ctx.root,
       components,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { startApp } from '../../src/app/index.js';
 import { execText } from '../../src/runtime/engine.js';
-import { ROOT } from '../helpers/paths.js';
+import { CORPUS, ROOT } from '../helpers/paths.js';
 
 const docker = new Docker();
 
@@ -43,9 +43,10 @@ it('rejects an invalid spec with a typed error and starts nothing', async () => 
     all: true,
     filters: { label: [`rehearse.owner=${process.env.REHEARSE_OWNER}`] },
   });
-  await expect(
-    startApp({ spec: path.join(ROOT, '../shared/corpus/invalid/03-duplicate-names.yaml') }),
-  ).rejects.toMatchObject({ code: 'SPEC_INVALID', location: { line: 11 } });
+  await expect(startApp({ spec: path.join(CORPUS, 'invalid/03-duplicate-names.yaml') })).rejects.toMatchObject({
+    code: 'SPEC_INVALID',
+    location: { line: 11 },
+  });
   expect(
     await docker.listContainers({ all: true, filters: { label: [`rehearse.owner=${process.env.REHEARSE_OWNER}`] } }),
   ).toHaveLength(before.length);

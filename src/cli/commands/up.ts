@@ -176,6 +176,7 @@ function renderEvents(verbose: boolean) {
 function summary(app: RunningApp) {
   out('');
   out(pc.bold(`${app.name} is up on ${app.profile.title} rules: ${pc.underline(app.routerUrl)}`));
+  if (app.httpsUrl) out(`  also over HTTPS: ${pc.underline(app.httpsUrl)}`);
   const cost = costLines(app.model);
   for (const c of app.model.components) {
     const route = app.model.routes.find((r) => r.component === c.name)?.prefix;
