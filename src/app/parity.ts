@@ -2,6 +2,7 @@
  * The parity report: every constraint emulated with its production value, and everything not emulated or
  * switched off, so nobody mistakes a green local run for a promise.
  */
+import { databaseParity } from '../runtime/databases/servers.js';
 import { DISK_CHECK_MS } from '../runtime/disk-watch.js';
 import type { RunningApp } from './types.js';
 
@@ -15,6 +16,7 @@ export function parityReport(
   app: Pick<RunningApp, 'profile' | 'production' | 'routerMode' | 'model'> & Partial<Pick<RunningApp, 'httpsUrl'>>,
 ): Parity {
   const p = app.profile;
+  const databases = databaseParity(app.model, p);
   const r = p.router;
   const emulated = [
     p.filesystem.mode === 'read-only'
@@ -44,6 +46,7 @@ export function parityReport(
           `the production origin is mapped back to the local one in redirects (Location), cookies (Domain) and CORS; Origin and Referer go the other way${app.httpsUrl ? `; HTTPS at ${app.httpsUrl} (this user's local CA)` : ''}`,
         ]
       : []),
+    ...databases.emulated,
   ];
   const changed = (['router', 'health', 'termination', 'filesystem'] as const).flatMap((group) =>
     Object.entries(app.profile[group])
@@ -56,6 +59,7 @@ export function parityReport(
   const notEmulated = [
     ...changed,
     ...app.model.notEmulated,
+    ...databases.notEmulated,
     ...(app.routerMode !== r.mode
       ? [`router mode switched to ${app.routerMode} by a flag (production: ${r.mode})`]
       : []),

@@ -17,6 +17,8 @@ import type { ComponentModel } from '../spec/index.js';
 import { finalStage, readDockerfile } from '../spec/lints/dockerfile.js';
 import { appIdFor, projectIdFor } from './app-id.js';
 import { liveApps } from '../runtime/cleanup.js';
+import { databaseCredentials } from '../runtime/databases/credentials.js';
+import { runnableEngines } from '../runtime/databases/images.js';
 import type { RunningApp, StartOptions } from './types.js';
 import { registerForExit } from './exit-hook.js';
 import { runningApp } from './running-app.js';
@@ -88,7 +90,12 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
         });
     }
     if (!reserved.ok) throw reserved.err;
-    return { model, docker, port: reserved.port };
+    // Databases that run get their real password and the project CA in every bindable: the spec is read again,
+    // and a reload (watch) reads it with them too.
+    const runnable = runnableEngines(model, profile);
+    if (!runnable.length) return { model, docker, port: reserved.port };
+    inputs.databases = await databaseCredentials(docker, project, runnable);
+    return { model: modelOf(loadModel(inputs)), docker, port: reserved.port };
   })().catch((err: unknown) => {
     release();
     throw err;
@@ -177,7 +184,13 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     emit({ type: 'phase', phase: 'build' });
     // The network and the orphan sweep do not depend on the images: they run while the builds do. Both are
     // awaited whatever happens, so a failed build never leaves a network created behind its back.
-    const [prepared, built] = await Promise.allSettled([runtime.prepare(), runtime.build()]);
+    // Databases start as soon as the network exists, beside the builds (which never join that network).
+    const databasesReady = (name: string, ms: number) =>
+      emit({ type: 'notice', component: name, message: `database ${name} ready (TLS login) in ${ms} ms` });
+    const [prepared, built] = await Promise.allSettled([
+      runtime.prepare().then(() => runtime.databases.start(databasesReady)),
+      runtime.build(),
+    ]);
     if (built.status === 'rejected') throw built.reason;
     if (prepared.status === 'rejected') throw prepared.reason;
     router = new (await loadEdge()).Router(routerOptions);

@@ -104,6 +104,25 @@ const schemas = () => {
      * Absent: the profile does not say, and no spec check reads it.
      */
     dev_database_engines: z.array(z.string()).optional(),
+    /** The managed databases a spec's `databases:` get; a profile without this section runs none. */
+    databases: z
+      .strictObject({
+        port: z.number().int(),
+        pool_port: z.number().int(),
+        redis_tls_port: z.number().int(),
+        admin_user: z.string(),
+        default_database: z.string(),
+        connections_per_gib: z.number().int().positive(),
+        reserved_connections: z.number().int().nonnegative(),
+        default_node_gib: z.number().positive(),
+        pool_mode: z.enum(['session', 'transaction', 'statement']),
+        pool_size: z.number().int().positive(),
+        redis_idle_timeout_seconds: seconds,
+        redis_maxmemory_policy: z.string(),
+        /** A dev database's monthly price; a managed cluster is billed by the Databases product, not the app. */
+        dev_usd_per_month: z.number().nonnegative(),
+      })
+      .optional(),
   });
   return { ProfileSchema, InstanceSize };
 };

@@ -13,6 +13,7 @@ import { bakedSecrets } from './diagnoses/baked-secrets.js';
 import { DuplicateJobs } from './diagnoses/duplicate-jobs.js';
 import { reapOrphans, removeApp, stopApp } from './cleanup.js';
 import { containerOptions } from './container-config.js';
+import { DatabaseServers } from './databases/servers.js';
 import type { Diagnosis } from './diagnose.js';
 import type { Engine } from './engine.js';
 import { Instance } from './instance.js';
@@ -32,6 +33,8 @@ export interface RuntimeEvents {
 
 export class AppRuntime {
   readonly network: string;
+  /** The spec's databases, started by startDatabases() before any job or instance. */
+  readonly databases: DatabaseServers;
   private readonly images = new Map<string, string>();
   private readonly instances: Instance[] = [];
   private readonly mask: (s: string) => string;
@@ -50,6 +53,7 @@ export class AppRuntime {
     events: RuntimeEvents = {},
   ) {
     this.network = `rehearse-${appId}`;
+    this.databases = new DatabaseServers(docker, model, profile, { appId, project, session, network: this.network });
     // A restarted container gets a fresh network namespace: its replica isolation must be set again.
     const onState = events.state;
     const jobs = new DuplicateJobs((component, message) => this.events.notice?.(component, message));
@@ -65,9 +69,10 @@ export class AppRuntime {
         if (inst.state === 'live' && inst.restarts > 0) void this.isolate(inst.component).catch(() => undefined);
       },
     };
-    this.mask = masker(
-      model.components.flatMap((c) => [...c.env, ...c.buildEnv].filter((e) => e.secret).map((e) => e.value)),
-    );
+    this.mask = masker([
+      ...model.components.flatMap((c) => [...c.env, ...c.buildEnv].filter((e) => e.secret).map((e) => e.value)),
+      ...model.databases.flatMap((d) => (d.password ? [d.password] : [])),
+    ]);
   }
 
   /** Removes what dead sessions of this project left (the third cleanup layer), then creates the app network. */
@@ -101,7 +106,7 @@ export class AppRuntime {
 
   /** One component's image, built with the profile's timeout, its output streamed and secrets masked. */
   private async buildOne(c: ComponentModel): Promise<void> {
-    const { image } = await buildComponent(this.docker, c, {
+    const { image, notes } = await buildComponent(this.docker, c, {
       appId: this.appId,
       project: { name: this.model.name, id: this.project },
       timeoutSeconds: this.profile.build.timeout_seconds,
@@ -110,6 +115,8 @@ export class AppRuntime {
       onNotice: (m) => this.events.notice?.(c.name, m),
     });
     this.images.set(c.name, image);
+    // A buildpack stand-in build is a difference from production: the parity report lists it, once.
+    for (const n of notes ?? []) if (!this.model.notEmulated.includes(n)) this.model.notEmulated.push(n);
     for (const n of await bakedSecrets(this.docker, image, c)) this.events.notice?.(c.name, n);
   }
 
@@ -326,6 +333,7 @@ export class AppRuntime {
         );
       }),
     );
+    await this.databases.stop(); // after the apps, as a cluster outlives a deploy: a clean shutdown keeps its data
     await stopApp(this.docker, this.appId, 0);
   }
 

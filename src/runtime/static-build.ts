@@ -1,29 +1,17 @@
 /**
  * Static sites: the build runs in a container, then output_dir is copied out to a folder the router serves.
- * With a Dockerfile, output_dir is read from the built image; without one, build_command runs in the base image
- * that matches environment_slug, on a copy of source_dir (honouring .dockerignore). No build at all: source_dir
- * (or its output_dir) is served as it is.
+ * With a Dockerfile, or without one but with a build_command (the buildpack build, src/runtime/buildpacks),
+ * output_dir is read from the built image. No build at all: source_dir (or its output_dir) is served as it is.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import type { Ignore } from '@balena/dockerignore';
 import tar from 'tar-fs';
 import { RehearseError } from '../shared/errors.js';
 import { appLabels, LABEL } from '../shared/labels.js';
 import type { ComponentModel } from '../spec/model.js';
 import { buildComponent } from './build.js';
 import type { Engine } from './engine.js';
-import { demuxBuffer } from './logs.js';
-
-const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as (o: { ignorecase: boolean }) => Ignore;
-
-/** environment_slug -> a base image the project keeps locally (scripts/base-images). */
-const BASE_FOR_SLUG: Record<string, string> = {
-  'node-js': 'node:20-bookworm-slim',
-  python: 'python:3.11-slim-bookworm',
-};
 
 export async function buildStaticSite(
   docker: Engine,
@@ -50,63 +38,22 @@ export async function buildStaticSite(
       });
     return dir;
   }
-  let image: string;
-  let workdir = '/workspace';
   const name = `rehearse-${appId}-${c.name}-build`;
-  if (c.build.kind === 'dockerfile') {
-    image = (
-      await buildComponent(docker, c, {
-        appId,
-        timeoutSeconds: 3600,
-        ...(onLine ? { onLine } : {}),
-        ...(project ? { project } : {}),
-      })
-    ).image;
-    workdir = (await docker.getImage(image).inspect()).Config.WorkingDir || '/';
-    const container = await docker.createContainer({
-      name,
-      Image: image,
-      Labels: { ...appLabels(appId), [LABEL.component]: c.name },
-    });
-    try {
-      await extract(docker, container.id, path.posix.resolve(workdir, site.outputDir ?? '.'), out, c);
-    } finally {
-      await container.remove({ force: true });
-    }
-    return out;
-  }
-  image = BASE_FOR_SLUG[c.build.environmentSlug ?? 'node-js'] ?? 'debian:bookworm-slim';
+  const image = (
+    await buildComponent(docker, c, {
+      appId,
+      timeoutSeconds: 3600,
+      ...(onLine ? { onLine } : {}),
+      ...(project ? { project } : {}),
+    })
+  ).image;
+  const workdir = (await docker.getImage(image).inspect()).Config.WorkingDir || '/';
   const container = await docker.createContainer({
     name,
     Image: image,
-    WorkingDir: workdir,
-    Cmd: ['/bin/sh', '-c', c.buildCommand!],
-    Env: c.buildEnv.map((e) => `${e.key}=${e.value}`),
     Labels: { ...appLabels(appId), [LABEL.component]: c.name },
   });
   try {
-    const ignoreFile = path.join(context, '.dockerignore');
-    const ig = dockerignore({ ignorecase: false }).add(existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : '');
-    const pack = tar.pack(context, {
-      ignore: (abs) => ig.ignores(path.relative(context, abs).split(path.sep).join('/') || '.'),
-      map: (h) => ({ ...h, name: 'workspace/' + h.name }),
-    });
-    await container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: '/' });
-    const logs: string[] = [];
-    const done = container.wait({ condition: 'next-exit' });
-    await container.start();
-    const { StatusCode } = (await done) as { StatusCode: number };
-    const text = demuxBuffer(await container.logs({ stdout: true, stderr: true }));
-    for (const l of text.split('\n').filter(Boolean)) {
-      logs.push(l);
-      onLine?.(l);
-    }
-    if (StatusCode !== 0)
-      throw new RehearseError(
-        'BUILD_FAILED',
-        `build_command of static site "${c.name}" exited with code ${StatusCode}`,
-        { details: logs.slice(-40).join('\n'), hint: 'fix the build_command; its output is above' },
-      );
     await extract(docker, container.id, path.posix.resolve(workdir, site.outputDir ?? '.'), out, c);
   } finally {
     await container.remove({ force: true });

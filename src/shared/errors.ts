@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   SECRET_MISSING: 'a SECRET (or EV[...] value) has no local value',
   JOB_FAILED: 'a deploy job exited non-zero',
   HEALTH_FAILED: 'an instance never became live',
+  DATABASE_FAILED: 'a database the spec declares could not be started or never became ready',
   USAGE: 'the command line is wrong',
   SESSION_FAILED: 'the background session of up --detach ended before the app was up, for a reason it did not name',
   DISPOSED: 'the app was used after stop()',

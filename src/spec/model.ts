@@ -84,9 +84,21 @@ export interface CorsModel {
 
 export interface DatabaseModel {
   name: string;
+  /** The spec's engine; UNSET is PostgreSQL, as the platform reads it. */
   engine: string;
   version?: string;
   production: boolean;
+  /** The deprecated `size` slug, when given: it sets the node's memory and so the connection limit. */
+  size?: string;
+  line: number;
+  /** Who and what the bindables name: doadmin / defaultdb unless the spec sets db_user / db_name. */
+  user: string;
+  database: string;
+  /** PgBouncer pools the envs name (`${db.<pool>.DATABASE_URL}`): production's pools live on the cluster. */
+  pools: string[];
+  /** Known once the runtime holds the database's credentials: the password (a secret) and the project CA (PEM). */
+  password?: string;
+  caCert?: string;
 }
 
 export interface AppModel {

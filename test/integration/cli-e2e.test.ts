@@ -98,7 +98,7 @@ static_sites:
 it('usage errors exit 2, and every command has --help with an example', () => {
   expect(cli(['up', '--router', 'fast']).status).toBe(2);
   expect(cli(['nosuchcommand']).status).toBe(2);
-  for (const c of ['up', 'down', 'validate', 'ps', 'logs', 'exec', 'restart', 'env', 'cost', 'doctor']) {
+  for (const c of ['up', 'down', 'validate', 'ps', 'logs', 'exec', 'restart', 'env', 'cost', 'doctor', 'dockerfile']) {
     const h = cli([c, '--help']);
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/Examples?:\n {2}\$ rehearse /);

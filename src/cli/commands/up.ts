@@ -177,7 +177,7 @@ function summary(app: RunningApp) {
   out('');
   out(pc.bold(`${app.name} is up on ${app.profile.title} rules: ${pc.underline(app.routerUrl)}`));
   if (app.httpsUrl) out(`  also over HTTPS: ${pc.underline(app.httpsUrl)}`);
-  const cost = costLines(app.model);
+  const cost = costLines(app.model, app.profile);
   for (const c of app.model.components) {
     const route = app.model.routes.find((r) => r.component === c.name)?.prefix;
     const health = c.health
@@ -190,6 +190,8 @@ function summary(app: RunningApp) {
       `  ${c.kind.padEnd(11)} ${c.name.padEnd(18)} ${c.kind === 'static_site' ? 'served by the edge'.padEnd(30) : `${c.instanceCount}x ${c.size.slug} (${c.size.memory_mib} MiB)`.padEnd(30)} ${(route ? `route ${route}` : '').padEnd(14)} ${health.padEnd(22)} $${usd.toFixed(2)}/mo`,
     );
   }
+  for (const d of cost.filter((l) => l.kind === 'database'))
+    out(`  ${'database'.padEnd(11)} ${d.component.padEnd(18)} ${d.slug.padEnd(68)} $${d.usdPerMonth.toFixed(2)}/mo`);
   out(`  monthly cost on ${app.profile.title}: $${cost.reduce((s, l) => s + l.usdPerMonth, 0).toFixed(2)}`);
   const parity = parityReport(app);
   out(pc.bold('  parity: emulated with production values'));

@@ -115,7 +115,7 @@ ${svc('api')}    http_port: 9000
     // Production's form: the platform's default domain, https, no port (the router's address is not the app's).
     expect(run.BASE).toMatch(/^https:\/\/app-[0-9a-z]{5}\.ondigitalocean\.app\/x$/);
     expect(run.API).toBe('http://api:9000');
-    expect(run.DB).toBe('postgresql://doadmin:local@db:5432/defaultdb');
+    expect(run.DB).toBe('postgresql://doadmin:generated-at-up@db:25060/defaultdb?sslmode=require');
     expect(run.SELF).toBe(run.BASE!.replace(/x$/, ''));
     expect(run.TOKEN_COPY).toBe('t0k3n');
   });
