@@ -48,7 +48,7 @@ export function whyUnreachable(
   const host = target.host;
   const db = model.databases.find((d) => d.name === host);
   if (db)
-    return `${who} could not reach ${host}: it is the spec's ${db.engine} database "${host}", which is not running here. Point its connection at a database you run (the spec's \${${host}.DATABASE_URL} names it), or start one before running up`;
+    return `${who} could not reach ${host} (${target.how}): it is the spec's ${db.engine} database "${host}"${db.production ? ', a managed cluster that is not on the app network' : ''}. Connect with its bindable variables (\${${host}.DATABASE_URL}, or HOSTNAME and PORT), over TLS, as production does`;
   const c = model.components.find((x) => x.name === host);
   if (c && phase === 'PRE_DEPLOY' && c.kind === 'service')
     return `${who} could not reach ${host}: PRE_DEPLOY jobs run before any service starts, as in production, so the service "${host}" is not up yet. Move this step to a POST_DEPLOY job, or make the job not need ${host}`;
