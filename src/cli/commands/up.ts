@@ -255,6 +255,8 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, signals: Sign
   });
   out(pc.dim(opts.watch ? 'watching for changes; Ctrl-C to stop' : 'Ctrl-C to stop'));
   await done;
+  // A second Ctrl-C's kill also ends the graceful stop: its own path exits (130), not this one.
+  if (killing) return;
   control.close();
   removeSession(app.project);
   out('stopped; every container and network removed');
