@@ -1,7 +1,8 @@
 /**
- * `npm run bench:router`: in one run on loopback, wrk (or autocannon) against the upstream directly, nginx as a
- * reverse proxy, node-http-proxy, and rehearse's router in both modes; requests/second, p50/p99 latency, the
- * ratios to nginx and to direct, then memory growth of the streaming router over 500k requests.
+ * `npm run bench:router`: in one run on loopback, wrk against the upstream directly, nginx, Caddy and HAProxy as
+ * reverse proxies (one core each: one nginx worker, GOMAXPROCS=1, nbthread 1), node-http-proxy, and rehearse's
+ * router in both modes with App Platform's request shape; requests/second, p50/p99 latency, the ratios to nginx,
+ * Caddy and direct, then memory growth of the streaming router over 500k requests. Ports from BENCH_PORT_BASE.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,23 +35,61 @@ function startNode(script: string, args: string[]): Promise<ChildProcess> {
   });
 }
 
-async function startNginx(port: number, upstreamPort: number): Promise<ChildProcess> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-nginx-'));
-  // One worker: the comparison is per core, as rehearse's router is one Node process.
-  writeFileSync(
-    path.join(dir, 'nginx.conf'),
-    `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+/** A proxy from Debian's packages, its config written to a fresh folder: `config(dir)` gives the file's text. */
+async function startProxy(
+  bin: string,
+  file: string,
+  config: (dir: string) => string,
+  args: (conf: string) => string[],
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `bench-${path.basename(bin)}-`));
+  const conf = path.join(dir, file);
+  writeFileSync(conf, config(dir));
+  const child = spawn(bin, args(conf), {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir, ...env },
+  });
+  children.push(child);
+  await new Promise((r) => setTimeout(r, 1000));
+  return child;
+}
+
+// One worker: the comparison is per core, as rehearse's router is one Node process.
+const startNginx = (port: number, upstreamPort: number) =>
+  startProxy(
+    '/usr/sbin/nginx',
+    'nginx.conf',
+    (dir) => `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events { worker_connections 4096; }
 http { access_log off;
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/f; uwsgi_temp_path ${dir}/u; scgi_temp_path ${dir}/s;
   upstream app { server 127.0.0.1:${upstreamPort}; keepalive 64; }
   server { listen 127.0.0.1:${port}; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; } } }`,
+    (conf) => ['-c', conf],
   );
-  const child = spawn('/usr/sbin/nginx', ['-c', path.join(dir, 'nginx.conf')], { stdio: 'inherit' });
-  children.push(child);
-  await new Promise((r) => setTimeout(r, 500));
-  return child;
-}
+
+/** Caddy as a reverse proxy on one core (GOMAXPROCS=1), no admin API, no automatic HTTPS, no access log. */
+const startCaddy = (port: number, upstreamPort: number) =>
+  startProxy(
+    '/usr/bin/caddy',
+    'Caddyfile',
+    (dir) =>
+      `{\n  admin off\n  auto_https off\n  storage file_system ${dir}\n}\nhttp://127.0.0.1:${port} {\n  reverse_proxy 127.0.0.1:${upstreamPort}\n}\n`,
+    (conf) => ['run', '--adapter', 'caddyfile', '--config', conf],
+    { GOMAXPROCS: '1' },
+  );
+
+/** HAProxy in HTTP mode on one thread, connections to the upstream reused as nginx's keepalive does. */
+const startHaproxy = (port: number, upstreamPort: number) =>
+  startProxy(
+    '/usr/sbin/haproxy',
+    'haproxy.cfg',
+    () =>
+      `global\n  nbthread 1\n  maxconn 4096\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 100s\n  timeout server 100s\n  http-reuse always\n` +
+      `frontend edge\n  bind 127.0.0.1:${port}\n  default_backend app\nbackend app\n  server s1 127.0.0.1:${upstreamPort}\n`,
+    (conf) => ['-db', '-f', conf],
+  );
 
 interface Result {
   name: string;
@@ -88,10 +127,15 @@ const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${
 async function main() {
   ensureTool('/usr/bin/wrk', 'wrk');
   ensureTool('/usr/sbin/nginx', 'nginx-light');
-  const P = { up: 18500, nginx: 18501, hp: 18502, stream: 18503, buffer: 18504, bare: 18505 };
+  ensureTool('/usr/bin/caddy', 'caddy');
+  ensureTool('/usr/sbin/haproxy', 'haproxy');
+  const b = Number(process.env.BENCH_PORT_BASE ?? 18500);
+  const P = { up: b, nginx: b + 1, hp: b + 2, stream: b + 3, buffer: b + 4, bare: b + 5, caddy: b + 6, haproxy: b + 7 };
   const upstream = `http://127.0.0.1:${P.up}`;
   await startNode('upstream.mjs', [String(P.up)]);
   await startNginx(P.nginx, P.up);
+  await startCaddy(P.caddy, P.up);
+  await startHaproxy(P.haproxy, P.up);
   await startNode('http-proxy.mjs', [String(P.hp), upstream]);
   const streaming = await startNode('rehearse-router.mjs', [String(P.stream), upstream, 'streaming']);
   await startNode('rehearse-router.mjs', [String(P.buffer), upstream, 'buffering']);
@@ -103,6 +147,8 @@ async function main() {
   const targets: [string, number][] = [
     ['direct', P.up],
     ['nginx', P.nginx],
+    ['caddy', P.caddy],
+    ['haproxy', P.haproxy],
     ['node-http-proxy', P.hp],
     ['rehearse streaming', P.stream],
     ['rehearse buffering', P.buffer],
@@ -131,12 +177,24 @@ async function main() {
   const by = (n: string) => results.find((r) => r.name === n)!;
   const nginx = by('nginx');
   const direct = by('direct');
-  console.log('target               req/s     p50 ms   p99 ms   vs nginx   vs direct');
+  const caddy = by('caddy');
+  const x = (a: number, b: number) => `${(a / b).toFixed(2).padStart(7)}x`;
+  console.log('target               req/s     p50 ms   p99 ms   vs nginx   vs caddy  vs haproxy  vs direct');
   for (const r of results)
     console.log(
-      `${r.name.padEnd(20)} ${r.rps.toFixed(0).padStart(7)}   ${r.p50.toFixed(2).padStart(6)}   ${r.p99.toFixed(2).padStart(6)}   ${(r.rps / nginx.rps).toFixed(2).padStart(7)}x   ${(r.rps / direct.rps).toFixed(2).padStart(7)}x`,
+      `${r.name.padEnd(20)} ${r.rps.toFixed(0).padStart(7)}   ${r.p50.toFixed(2).padStart(6)}   ${r.p99.toFixed(2).padStart(6)}   ${x(r.rps, nginx.rps)}   ${x(r.rps, caddy.rps)}   ${x(r.rps, by('haproxy').rps)}   ${x(r.rps, direct.rps)}`,
     );
   const s = by('rehearse streaming');
+  console.log('\ntargets against Caddy (one core each):');
+  for (const mode of ['rehearse streaming', 'rehearse buffering']) {
+    const r = by(mode);
+    console.log(
+      `  ${mode} >= 1.5x Caddy req/s:    ${(r.rps / caddy.rps).toFixed(2)}x  ${r.rps >= 1.5 * caddy.rps ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `  ${mode} p99 <= Caddy's p99:     ${r.p99.toFixed(2)} ms vs ${caddy.p99.toFixed(2)} ms  ${r.p99 <= caddy.p99 ? 'met' : 'NOT met'}`,
+    );
+  }
   const hp = by('node-http-proxy');
   console.log('\ntargets:');
   console.log(

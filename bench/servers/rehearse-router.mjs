@@ -13,6 +13,14 @@ const router = new Router({
     maxBodyBytes: 100 * 1048576,
     maxHeaderBytes: 16384,
   },
+  // App Platform's request shape, as `up` runs it: Host, X-Forwarded-*, do-connecting-ip, origin mapping.
+  requestShape: {
+    domain: 'bench-abcde.ondigitalocean.app',
+    domains: new Set(),
+    scheme: 'https',
+    clientIpHeader: 'do-connecting-ip',
+    owned: new Set(['do-connecting-ip', 'cf-connecting-ip', 'true-client-ip', 'x-client-ip', 'x-cluster-client-ip']),
+  },
 });
 router.setUpstreams('web', [{ name: 'web-1', url: target }], 'live');
 await router.listen();

@@ -6,6 +6,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApp, type AppEvent, type RunningApp, type StartOptions } from '../../src/app/index.js';
+import { BUILDPACK_CASES } from './buildpack-cases.js';
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -337,6 +338,7 @@ CASES.push(
       ),
   },
 );
+CASES.push(...BUILDPACK_CASES);
 CASES.sort((a, b) => a.n - b.n);
 
 export async function runCase(c: CatalogCase): Promise<Outcome & { fixedPasses: boolean }> {

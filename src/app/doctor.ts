@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { loadProfile } from '../profile/profile.js';
+import { buildpackDockerfile, presentIn } from '../runtime/buildpacks/dockerfile.js';
 import { connectEngine } from '../runtime/engine.js';
 import { isRehearseError } from '../shared/errors.js';
 import { projectIdFor } from './app-id.js';
@@ -61,6 +62,23 @@ export async function doctor(options: { spec?: string; port?: number; platform?:
             /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/gim,
           ))
             if (!m[1]!.includes('$')) images.add(m[1]!);
+      }
+      // A component without a Dockerfile: what up would build it as, or why it would refuse.
+      for (const c of r.model?.components ?? []) {
+        if (c.build.kind !== 'buildpack' || (c.kind === 'static_site' && !c.buildCommand)) continue;
+        try {
+          const g = await buildpackDockerfile(c, presentIn(docker));
+          images.add(g.base);
+          checks.push({ name: `build of ${c.name}`, ok: true, detail: g.summary });
+        } catch (err) {
+          if (!isRehearseError(err)) throw err;
+          checks.push({
+            name: `build of ${c.name}`,
+            ok: false,
+            detail: err.message,
+            ...(err.hint ? { fix: err.hint } : {}),
+          });
+        }
       }
       const stages = new Set(
         [...(r.model?.components ?? [])].flatMap((c) =>

@@ -22,6 +22,8 @@ export interface ModelInputs {
   strictSecrets?: boolean;
   /** Check that dockerfile_path and source_dir exist. */
   checkFiles?: boolean;
+  /** The running databases' credentials, by name: their bindables then carry the real password and CA. */
+  databases?: Record<string, { password: string; caCert: string }>;
 }
 
 /** `--spec` (or startApp's `spec`) to the spec file: a file, a folder searched for one, or the current folder. */
@@ -37,6 +39,7 @@ export function loadModel(inputs: ModelInputs): LoadResult {
     ...(inputs.appUrl ? { appUrl: inputs.appUrl } : {}),
     strictSecrets: inputs.strictSecrets ?? false,
     checkFiles: inputs.checkFiles ?? false,
+    ...(inputs.databases ? { databases: inputs.databases } : {}),
   });
 }
 

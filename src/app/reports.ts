@@ -1,5 +1,5 @@
 /** Reports from the spec alone: a component's run-time environment, and what the app costs a month. */
-import { loadProfile } from '../profile/profile.js';
+import { loadProfile, type Profile } from '../profile/profile.js';
 import { RehearseError } from '../shared/errors.js';
 import type { AppModel, EnvEntry } from '../spec/index.js';
 import { loadModel, modelOf, specFileOf } from './load-model.js';
@@ -36,11 +36,11 @@ export function appCost(
   platform?: string,
 ): { lines: CostLine[]; total: number; platform: string } {
   const profile = loadProfile(platform);
-  const lines = costLines(model(spec, platform));
+  const lines = costLines(model(spec, platform), profile);
   return { lines, total: lines.reduce((s, l) => s + l.usdPerMonth, 0), platform: profile.title };
 }
 
-export function costLines(m: AppModel): CostLine[] {
+export function costLines(m: AppModel, profile?: Profile): CostLine[] {
   let sites = 0;
   const lines = m.components.map((c): CostLine => {
     if (c.kind === 'static_site') {
@@ -71,5 +71,20 @@ export function costLines(m: AppModel): CostLine[] {
       usdPerMonth: c.size.usd_per_month * c.instanceCount,
     };
   });
+  // Databases: a dev database is the app's; a production one is a cluster of its own, billed by Databases.
+  const dev = profile?.databases?.dev_usd_per_month;
+  for (const d of m.databases)
+    lines.push({
+      component: d.name,
+      kind: 'database',
+      slug: d.production ? 'managed cluster' : 'dev database',
+      instances: 1,
+      usdPerMonth: !d.production && dev !== undefined ? dev : 0,
+      note: d.production
+        ? 'a managed cluster: billed by Databases, not by the app, and not priced here'
+        : dev !== undefined
+          ? `dev database (${d.engine}), price UNVERIFIED`
+          : 'not priced by this profile',
+    });
   return lines;
 }

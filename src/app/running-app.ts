@@ -15,6 +15,7 @@ interface Parts {
   project: string;
   file: string;
   url: string;
+  httpsUrl: string | undefined;
   mode: 'buffering' | 'streaming';
   runtime: AppRuntime;
   router: Router;
@@ -68,6 +69,7 @@ export function runningApp(p: Parts): RunningApp {
     project: p.project,
     specFile: p.file,
     routerUrl: p.url,
+    httpsUrl: p.httpsUrl,
     url(component) {
       const r = component ? p.model.routes.find((x) => x.component === component) : undefined;
       if (component && !r)
@@ -104,6 +106,21 @@ export function runningApp(p: Parts): RunningApp {
     },
     diagnoses() {
       return p.runtime.allInstances().flatMap((i) => i.history);
+    },
+    instances() {
+      return p.runtime.allInstances().map((i) => ({
+        name: i.name,
+        component: i.component.name,
+        state: i.state,
+        ...(i.problem ? { problem: i.problem } : {}),
+        ...(i.url ? { url: i.url } : {}),
+        containerId: i.containerId,
+        restarts: i.restarts,
+        history: i.history,
+      }));
+    },
+    settled() {
+      return p.runtime.quiet();
     },
     stop,
     async kill() {

@@ -1,10 +1,12 @@
 /**
  * A running `up` leaves a session file (per project) so other terminals find it: its pid, router URL, and a
- * control endpoint on 127.0.0.1 protected by a random token (the file is readable by its owner only).
+ * control endpoint on 127.0.0.1 protected by a random token. The file lives in the user's private state folder
+ * (src/shared/state-dir.ts), is written to a fresh temporary and renamed over the old one, and is trusted only
+ * when it is a regular file owned by this user: a token never lands in, or is read from, someone else's file.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { closeSync, fstatSync, openSync, readFileSync, rmSync, constants } from 'node:fs';
 import path from 'node:path';
+import { openFreshLog, stateDir, writeFileAtomic } from '../shared/state-dir.js';
 
 export interface SessionInfo {
   pid: number;
@@ -19,22 +21,37 @@ export interface SessionInfo {
   started: string;
 }
 
-export const sessionDir = () => path.join(os.tmpdir(), 'rehearse', 'sessions');
+export const sessionDir = () => stateDir('sessions');
 export const sessionFile = (project: string) => path.join(sessionDir(), `${project}.json`);
 export const sessionLog = (project: string) => path.join(sessionDir(), `${project}.log`);
 
+/** Atomic: a reader sees the previous file or this one, never half of one. */
 export function writeSession(info: SessionInfo) {
-  mkdirSync(sessionDir(), { recursive: true });
-  const tmp = sessionFile(info.project) + `.${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(info, null, 2), { mode: 0o600 });
-  // Atomic: a reader never sees half a file.
-  writeFileSync(sessionFile(info.project), readFileSync(tmp), { mode: 0o600 });
-  rmSync(tmp, { force: true });
+  writeFileAtomic(sessionFile(info.project), JSON.stringify(info, null, 2));
+}
+
+/** The detached session's log, created fresh: an old file or a planted symlink is replaced, never written through. */
+export function openSessionLog(project: string): { fd: number; file: string } {
+  const file = sessionLog(project);
+  return { fd: openFreshLog(file), file };
+}
+
+/** The file's text, only if it is a regular file of this user's, opened without following a link. */
+function readOwn(file: string): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const s = fstatSync(fd);
+    const uid = typeof process.getuid === 'function' ? process.getuid() : s.uid;
+    if (!s.isFile() || s.uid !== uid || (s.mode & 0o077) !== 0) throw new Error(`${file} is not this user's own`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function readSession(project: string): SessionInfo | undefined {
   try {
-    const s = JSON.parse(readFileSync(sessionFile(project), 'utf8')) as SessionInfo;
+    const s = JSON.parse(readOwn(sessionFile(project))) as SessionInfo;
     process.kill(s.pid, 0); // still running?
     return s;
   } catch {
@@ -44,7 +61,7 @@ export function readSession(project: string): SessionInfo | undefined {
 
 export function removeSession(project: string, pid = process.pid) {
   try {
-    const s = JSON.parse(readFileSync(sessionFile(project), 'utf8')) as SessionInfo;
+    const s = JSON.parse(readOwn(sessionFile(project))) as SessionInfo;
     if (s.pid === pid) rmSync(sessionFile(project), { force: true });
   } catch {
     // nothing to remove

@@ -17,9 +17,12 @@ import type { ComponentModel } from '../spec/index.js';
 import { finalStage, readDockerfile } from '../spec/lints/dockerfile.js';
 import { appIdFor, projectIdFor } from './app-id.js';
 import { liveApps } from '../runtime/cleanup.js';
+import { databaseCredentials } from '../runtime/databases/credentials.js';
+import { runnableEngines } from '../runtime/databases/images.js';
 import type { RunningApp, StartOptions } from './types.js';
 import { registerForExit } from './exit-hook.js';
 import { runningApp } from './running-app.js';
+import { edgeRequest, serveHttps } from './edge-shape.js';
 import { loadModel, modelOf, specFileOf, type ModelInputs } from './load-model.js';
 import { reservePort } from './reserve-port.js';
 
@@ -36,6 +39,17 @@ function syncGunicorn(c: ComponentModel): boolean {
           .join(' ')
       : '');
   return /gunicorn/.test(cmd) && !/(-k|--worker-class)\W+\w*(gthread|gevent|eventlet|uvicorn|tornado)/.test(cmd);
+}
+
+/**
+ * The Host headers the edge answers (src/router/hosts.ts): loopback (added by the router with its port), the
+ * spec's domains, and the --host address. Bound to every interface, the names it is reached by are unknown, so
+ * every Host is answered: the CLI already warns that --host exposes the app.
+ */
+function hostPolicy(domains: readonly string[], host: string | undefined) {
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '[::]';
+  const extra = host && !wildcard ? [host.includes(':') && !host.startsWith('[') ? `[${host}]` : host] : [];
+  return { names: [...domains, ...extra], any: wildcard };
 }
 
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
@@ -56,6 +70,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     },
     router: { ...base.router, ...o.router },
     health: { ...base.health, ...o.health },
+    ...(base.liveness ? { liveness: { ...base.liveness, ...o.liveness } } : {}),
     termination: { ...base.termination, ...o.termination },
   };
   // ${APP_URL} needs the port before the router listens: hold it now. A taken port is reported after the spec's
@@ -87,7 +102,12 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
         });
     }
     if (!reserved.ok) throw reserved.err;
-    return { model, docker, port: reserved.port };
+    // Databases that run get their real password and the project CA in every bindable: the spec is read again,
+    // and a reload (watch) reads it with them too.
+    const runnable = runnableEngines(model, profile);
+    if (!runnable.length) return { model, docker, port: reserved.port };
+    inputs.databases = await databaseCredentials(docker, project, runnable);
+    return { model: modelOf(loadModel(inputs)), docker, port: reserved.port };
   })().catch((err: unknown) => {
     release();
     throw err;
@@ -109,6 +129,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     routes: model.routes,
     port,
     ...(options.host ? { host: options.host } : {}),
+    hosts: hostPolicy([...(model.domains ?? []), ...(model.domain ? [model.domain] : [])], options.host),
     limits: {
       mode,
       firstByteTimeoutSeconds: profile.router.first_byte_timeout_seconds,
@@ -121,6 +142,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       platform: profile.title,
     },
     staticSites,
+    ...edgeRequest(profile, model),
     onAccess: (entry) => {
       emit({ type: 'access', entry });
       sessions.see(entry);
@@ -135,6 +157,10 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       const inst = runtime.allInstances().find((i) => i.name === instance);
       if (!inst) return undefined;
       if (inst.state === 'crashed' && inst.lastDiagnosis) return inst.lastDiagnosis.summary;
+      if (inst.state === 'unhealthy' && inst.problem) return inst.problem;
+      // Being restarted: what its sockets say now is about the new run, not the one that failed this request.
+      if (inst.state === 'starting' && inst.lastDiagnosis)
+        return `${instance} is being restarted after: ${inst.lastDiagnosis.summary}`;
       const ls = await listeners(docker, inst.containerId, (message) => emit({ type: 'trace', message }));
       const port = model.components.find((c) => c.name === component)?.httpPort;
       return ls && port ? explainListeners(instance, port, ls) : undefined;
@@ -157,11 +183,14 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       const all = runtime.instancesOf(c.name);
       const live = all.filter((i) => i.state === 'live' && i.url);
       const crashed = all.find((i) => i.state === 'crashed' && i.lastDiagnosis);
+      const sick = all.find((i) => i.state === 'unhealthy' && i.problem);
       const why = crashed
         ? `crashed: ${crashed.lastDiagnosis!.summary}`
-        : all.some((i) => i.state === 'starting')
-          ? 'starting'
-          : 'stopped';
+        : sick
+          ? `unhealthy: ${sick.problem!}`
+          : all.some((i) => i.state === 'starting')
+            ? 'starting'
+            : 'stopped';
       router?.setUpstreams(
         c.name,
         live.map((i) => ({ name: i.name, url: i.url! })),
@@ -175,7 +204,13 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     emit({ type: 'phase', phase: 'build' });
     // The network and the orphan sweep do not depend on the images: they run while the builds do. Both are
     // awaited whatever happens, so a failed build never leaves a network created behind its back.
-    const [prepared, built] = await Promise.allSettled([runtime.prepare(), runtime.build()]);
+    // Databases start as soon as the network exists, beside the builds (which never join that network).
+    const databasesReady = (name: string, ms: number) =>
+      emit({ type: 'notice', component: name, message: `database ${name} ready (TLS login) in ${ms} ms` });
+    const [prepared, built] = await Promise.allSettled([
+      runtime.prepare().then(() => runtime.databases.start(databasesReady)),
+      runtime.build(),
+    ]);
     if (built.status === 'rejected') throw built.reason;
     if (prepared.status === 'rejected') throw prepared.reason;
     router = new (await loadEdge()).Router(routerOptions);
@@ -216,6 +251,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     emit({ type: 'phase', phase: 'router' });
     release();
     const url = await router.listen();
+    const httpsUrl = await serveHttps(router, options, profile, options.port ?? 0, emit);
     emit({ type: 'phase', phase: 'post-deploy' });
     await runtime.runJobs('POST_DEPLOY');
     await runtime.startScheduler();
@@ -229,6 +265,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       project,
       file,
       url,
+      httpsUrl,
       mode,
       runtime,
       router,

@@ -14,6 +14,8 @@ export interface StartOptions {
   overrides?: {
     router?: Partial<Profile['router']>;
     health?: Partial<Profile['health']>;
+    /** The liveness check's timing, e.g. a short window in a test of a hung instance. */
+    liveness?: Partial<NonNullable<Profile['liveness']>>;
     termination?: Partial<Profile['termination']>;
     filesystem?: Partial<Pick<Profile['filesystem'], 'ephemeral_limit_mib'>>;
   };
@@ -26,6 +28,12 @@ export interface StartOptions {
   port?: number;
   /** Router address. Default 127.0.0.1; anything else exposes the app beyond this machine. */
   host?: string;
+  /**
+   * The same edge over HTTPS on this port, with a certificate from this user's local CA (made on first use).
+   * Default: 8443 beside port 8080, else any free port; `false` serves HTTP only. Only for profiles whose edge
+   * takes HTTPS (digitalocean).
+   */
+  httpsPort?: number | false;
   /** Refuse to start when another live session runs the same spec (the CLI's `up`). Default false. */
   exclusive?: boolean;
   /** Values for SECRETs and EV[...] envs; they win over `.env` and the process environment. */
@@ -72,6 +80,8 @@ export interface RunningApp extends AsyncDisposable {
   readonly routerMode: 'buffering' | 'streaming';
   /** The router's base URL, e.g. http://127.0.0.1:8080 (no trailing slash). */
   readonly routerUrl: string;
+  /** The router's HTTPS origin, e.g. https://127.0.0.1:8443, when it serves one. */
+  readonly httpsUrl: string | undefined;
   /** The URL of a component's route through the router, or of the router's root; ends with `/`. */
   url(component?: string): string;
   /** The last log lines of a component's instances (secrets masked). */
@@ -82,6 +92,10 @@ export interface RunningApp extends AsyncDisposable {
   restart(component: string): Promise<void>;
   /** Crash diagnoses seen so far. */
   diagnoses(): Diagnosis[];
+  /** Each running instance as its supervisor sees it now: state, the URL the edge dials, its container. */
+  instances(): InstanceStatus[];
+  /** True when no change (rollout, restart, repair) is queued, under way or pending: the app is as it should be. */
+  settled(): boolean;
   /**
    * Stops every instance (SIGTERM, then SIGKILL after the component's grace period: production's, 120 s on App
    * Platform, unless `graceSeconds` says otherwise) and removes every object. Disposal (`await using`) stops with
@@ -90,4 +104,17 @@ export interface RunningApp extends AsyncDisposable {
   stop(options?: { graceSeconds?: number }): Promise<void>;
   /** Removes every container and network at once (SIGKILL, no grace): what a second Ctrl-C does. */
   kill(): Promise<void>;
+}
+
+export interface InstanceStatus {
+  name: string;
+  component: string;
+  state: 'starting' | 'live' | 'crashed' | 'unhealthy' | 'stopped';
+  /** Why it is unhealthy (paused, failing its liveness check). */
+  problem?: string;
+  /** http://127.0.0.1:<published port>, for a service. */
+  url?: string;
+  containerId: string;
+  restarts: number;
+  history: Diagnosis[];
 }

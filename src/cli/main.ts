@@ -5,8 +5,10 @@ import { createRequire } from 'node:module';
 import { validateCommand } from './commands/validate.js';
 import { upCommand } from './commands/up.js';
 import { downCommand } from './commands/down.js';
+import { dbCommands } from './commands/db.js';
 import { sessionCommands } from './commands/session.js';
 import { reportCommands } from './commands/reports.js';
+import { dockerfileCommand } from './commands/dockerfile.js';
 import { EXIT, exitCodeFor, renderError } from './render/errors.js';
 import { endQuietlyOnClosedOutput } from './closed-output.js';
 
@@ -30,8 +32,10 @@ Examples:
 validateCommand(program);
 upCommand(program);
 downCommand(program);
+dbCommands(program);
 sessionCommands(program);
 reportCommands(program);
+dockerfileCommand(program);
 
 // No top-level await: the bundled CLI is a CommonJS script (scripts/bundle-cli.mjs).
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -24,6 +24,13 @@ const schemas = () => {
     deprecated: z.boolean().default(false),
   });
 
+  const Check = z.strictObject({
+    initial_delay_seconds: seconds,
+    period_seconds: seconds,
+    timeout_seconds: seconds,
+    success_threshold: z.number().int().positive(),
+    failure_threshold: z.number().int().positive(),
+  });
   const ProfileSchema = z.strictObject({
     name: z.string(),
     title: z.string(),
@@ -61,13 +68,9 @@ const schemas = () => {
       workers_have_dns: z.boolean(),
     }),
     process: z.strictObject({ pids_limit: z.number().int().positive(), no_new_privileges: z.boolean() }),
-    health: z.strictObject({
-      initial_delay_seconds: seconds,
-      period_seconds: seconds,
-      timeout_seconds: seconds,
-      success_threshold: z.number().int().positive(),
-      failure_threshold: z.number().int().positive(),
-    }),
+    health: Check,
+    /** The restart-on-failure check; absent on a platform that runs none (then a hung instance stays hung). */
+    liveness: Check.optional(),
     termination: z.strictObject({ drain_seconds: seconds, grace_period_seconds: seconds }),
     build: z.strictObject({ timeout_seconds: seconds }),
     jobs: z.strictObject({ timeout_seconds: seconds }),
@@ -84,6 +87,19 @@ const schemas = () => {
       /** gzip for clients that accept it, as a CDN in front does. */
       compress: z.boolean().default(false),
     }),
+    /** The request as production's edge hands it to the app; absent: the client's Host and scheme pass on. */
+    edge_request: z
+      .strictObject({
+        /** The app's domain when the spec names none: `{app}` and `{hash}` are filled in. */
+        default_domain: z.string(),
+        /** X-Forwarded-Proto: the scheme production's edge accepts requests on. */
+        scheme: z.enum(['http', 'https']),
+        /** The platform's own header with the client's address, set by the edge, a client's copy dropped. */
+        client_ip_header: z.string().optional(),
+        /** Request headers only the edge may set (beyond Host, X-Forwarded-*, Forwarded, X-Real-IP). */
+        owned_headers: z.array(z.string()).default([]),
+      })
+      .optional(),
     default_instance_size: z.string(),
     instance_sizes: z.array(InstanceSize).min(1),
     /**
@@ -91,6 +107,25 @@ const schemas = () => {
      * Absent: the profile does not say, and no spec check reads it.
      */
     dev_database_engines: z.array(z.string()).optional(),
+    /** The managed databases a spec's `databases:` get; a profile without this section runs none. */
+    databases: z
+      .strictObject({
+        port: z.number().int(),
+        pool_port: z.number().int(),
+        redis_tls_port: z.number().int(),
+        admin_user: z.string(),
+        default_database: z.string(),
+        connections_per_gib: z.number().int().positive(),
+        reserved_connections: z.number().int().nonnegative(),
+        default_node_gib: z.number().positive(),
+        pool_mode: z.enum(['session', 'transaction', 'statement']),
+        pool_size: z.number().int().positive(),
+        redis_idle_timeout_seconds: seconds,
+        redis_maxmemory_policy: z.string(),
+        /** A dev database's monthly price; a managed cluster is billed by the Databases product, not the app. */
+        dev_usd_per_month: z.number().nonnegative(),
+      })
+      .optional(),
   });
   return { ProfileSchema, InstanceSize };
 };

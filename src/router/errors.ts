@@ -11,7 +11,13 @@ export type Failure =
   | { kind: 'body-too-large'; limitMib: number }
   | { kind: 'client-timeout'; seconds: number }
   | { kind: 'bad-gateway'; component: string; instance: string; detail: string }
-  | { kind: 'bad-request'; detail: string };
+  | { kind: 'bad-request'; detail: string }
+  | { kind: 'host-not-allowed'; host: string }
+  | { kind: 'header-too-large'; limitBytes: number }
+  | { kind: 'method-not-allowed'; method: string }
+  | { kind: 'buffer-full'; capMib: number }
+  | { kind: 'interim-100'; component: string; instance: string }
+  | { kind: 'client-gone'; component?: string };
 
 export interface ErrorReply {
   status: number;
@@ -81,7 +87,60 @@ export function mapFailure(f: Failure): ErrorReply {
       };
     case 'bad-request':
       return { status: 400, code: 'BAD_REQUEST', title: 'Bad Request', explanation: f.detail };
+    case 'host-not-allowed':
+      return {
+        status: 403,
+        code: 'HOST_NOT_ALLOWED',
+        title: 'Forbidden',
+        explanation: `This edge does not serve the host "${f.host}": it answers 127.0.0.1, localhost and [::1] on its own port, and the app spec's domains. A page on another site reaching your local app (DNS rebinding) is refused; to use another name, add it to the spec's domains, or start rehearse with --host.`,
+      };
+    case 'header-too-large':
+      return {
+        status: 431,
+        code: 'HEADERS_TOO_LARGE',
+        title: 'Request Header Fields Too Large',
+        explanation: `The request's headers are larger than the edge's ${f.limitBytes} bytes.`,
+      };
+    case 'method-not-allowed':
+      // nginx answers CONNECT with 405: an edge in front of an app is no forward proxy.
+      return {
+        status: 405,
+        code: 'METHOD_NOT_ALLOWED',
+        title: 'Method Not Allowed',
+        explanation: `${f.method} is not served by the edge: it is no forward proxy.`,
+      };
+    case 'buffer-full':
+      return {
+        status: 503,
+        code: 'EDGE_BUFFER_FULL',
+        title: 'Service Unavailable',
+        explanation: `The edge already holds ${f.capMib} MiB of uploads being buffered for other clients; try again shortly.`,
+      };
+    case 'interim-100':
+      return {
+        status: 502,
+        code: 'BAD_GATEWAY',
+        title: 'Bad Gateway',
+        explanation: `${f.instance} sent a 100 Continue the edge never asked for (the edge answers the client's Expect itself and sends none); the response after it was not read.`,
+      };
+    case 'client-gone':
+      // Never sent (nobody is there to read it): the access log's status, nginx's 499.
+      return {
+        status: 499,
+        code: 'CLIENT_CLOSED',
+        title: 'Client Closed Request',
+        explanation: 'The client closed the connection before the response was complete; the app is not at fault.',
+      };
   }
+}
+
+/**
+ * A redirect to the very URL that was asked for: the browser's "too many redirects". Behind a TLS-terminating
+ * edge it is nearly always an HTTPS redirect by an app that does not believe the request came over HTTPS
+ * (databases-buildpacks-failures.md C13, C14). Production loops the same way; the log line names the fix.
+ */
+export function selfRedirect(component: string, location: string): string {
+  return `REDIRECT_LOOP: ${component} redirects ${location} to itself, so the browser loops (ERR_TOO_MANY_REDIRECTS). It does not see the request as HTTPS though the edge says so in X-Forwarded-Proto: https. Django: SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https'); Express: app.set('trust proxy', 1); Rails: config.assume_ssl = true.`;
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -102,4 +161,13 @@ export function renderErrorPage(reply: ErrorReply, accept: string | undefined): 
     type: 'text/plain; charset=utf-8',
     body: `${reply.status} ${reply.title} (${reply.code}): ${reply.explanation}\n`,
   };
+}
+
+/** A whole raw HTTP response for a connection node's server no longer answers (a parse error, CONNECT); then close. */
+export function rawResponse(reply: ErrorReply, accept?: string): string {
+  const page = renderErrorPage(reply, accept);
+  return (
+    `HTTP/1.1 ${reply.status} ${reply.title}\r\ncontent-type: ${page.type}\r\ncontent-length: ${Buffer.byteLength(page.body)}\r\n` +
+    `x-rehearse-error: ${reply.code}\r\nconnection: close\r\n\r\n${page.body}`
+  );
 }

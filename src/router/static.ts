@@ -1,7 +1,8 @@
 /**
  * Static sites as App Platform serves them: the file if it exists, a folder's index_document, else the
  * catchall_document (SPA, status 200), else the error_document (status 404). Content types, ETags, 304s.
- * No request can escape the output folder: `..`, encoded or not, and symlinks pointing out are refused.
+ * No request can escape the output folder: `..`, encoded or not, and symlinks pointing out are refused. Dotfiles
+ * (`.env`, `.git/`, `.do/`) are never served, whatever the folder holds: 404 as if absent (issue 17).
  */
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -57,12 +58,16 @@ export async function serveStatic(
     res.writeHead(400, { 'content-length': 0 }).end();
     return 400;
   }
-  if (rel.includes('\0') || rel.split(/[\\/]/).includes('..')) {
+  const segments = rel.split(/[\\/]/);
+  if (rel.includes('\0') || segments.includes('..')) {
     res.writeHead(400, { 'content-type': 'text/plain', 'content-length': 23 }).end('path outside the site.\n');
     return 400;
   }
   let status = 200;
-  let found = (await fileIn(root, rel)) ?? (await fileIn(root, path.posix.join(rel, site.indexDocument)));
+  const hidden = segments.some((s) => s.startsWith('.') && s !== '.' && s !== '.well-known');
+  let found = hidden
+    ? undefined
+    : ((await fileIn(root, rel)) ?? (await fileIn(root, path.posix.join(rel, site.indexDocument))));
   if (!found && site.catchallDocument) found = await fileIn(root, site.catchallDocument);
   if (!found) {
     status = 404;

@@ -4,6 +4,36 @@
  */
 import http, { type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { scanRequest } from './forward.js';
+import type { Match } from './route-table.js';
+import type { AccessLogEntry, RouterOptions } from './types.js';
+import type { Upstream } from './upstreams.js';
+
+/** An upgrade request: relayed to a live instance of its route with the edge's headers, else a 404. */
+export function upgradeTo(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  match: Match | undefined,
+  up: Upstream | undefined,
+  opts: RouterOptions,
+) {
+  const started = Date.now();
+  const log = (e: Omit<AccessLogEntry, 'method' | 'path' | 'ms'>) =>
+    opts.onAccess?.({ method: req.method ?? 'GET', path: req.url ?? '/', ms: Date.now() - started, ...e });
+  if (!match || !up) {
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    return log({ status: 404, bytes: 0, note: 'upgrade with no route or no live instance' });
+  }
+  // The upgrade itself is hop-by-hop, and must be passed on for this one hop.
+  const arrival = { scheme: (req.socket as TLSSocket).encrypted ? 'https' : 'http', authority: undefined };
+  const inbound = scanRequest(req, opts.requestShape, arrival);
+  const headers = [...inbound.headers, 'connection', 'Upgrade', 'upgrade', String(req.headers.upgrade)];
+  relayUpgrade(req, socket, head, new URL(match.upstreamPath, up.url), headers, (status) =>
+    log({ component: match.route.component!, instance: up.name, status, bytes: 0, note: 'upgrade' }),
+  );
+}
 
 export function relayUpgrade(
   req: IncomingMessage,

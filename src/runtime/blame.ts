@@ -48,7 +48,7 @@ export function whyUnreachable(
   const host = target.host;
   const db = model.databases.find((d) => d.name === host);
   if (db)
-    return `${who} could not reach ${host}: it is the spec's ${db.engine} database "${host}", which is not running here. Point its connection at a database you run (the spec's \${${host}.DATABASE_URL} names it), or start one before running up`;
+    return `${who} could not reach ${host} (${target.how}): it is the spec's ${db.engine} database "${host}"${db.production ? ', a managed cluster that is not on the app network' : ''}. Connect with its bindable variables (\${${host}.DATABASE_URL}, or HOSTNAME and PORT), over TLS, as production does`;
   const c = model.components.find((x) => x.name === host);
   if (c && phase === 'PRE_DEPLOY' && c.kind === 'service')
     return `${who} could not reach ${host}: PRE_DEPLOY jobs run before any service starts, as in production, so the service "${host}" is not up yet. Move this step to a POST_DEPLOY job, or make the job not need ${host}`;
@@ -64,7 +64,8 @@ export function whyUnreachable(
 /** The shell's own exit codes, named: the command was found but could not run, or was not found at all. */
 export function shellExit(exitCode: number, lines: readonly string[]): string | undefined {
   const text = lines.join('\n');
-  if (exitCode === 126) {
+  // 126 is also what a shell returns for a binary of another CPU: that one has its own diagnosis (exec format).
+  if (exitCode === 126 && !/exec format error/i.test(text)) {
     const file = /([\w./-]+): Permission denied/.exec(text)?.[1];
     return `its command${file ? ` ${file}` : ''} is not executable. Mark it executable (RUN chmod +x in the Dockerfile) or run it through its interpreter (sh script.sh, python3 app.py)`;
   }

@@ -3,8 +3,7 @@
  * `.dockerignore` is honoured exactly as Docker does, and keeping the whole build log: when a build fails or
  * times out the platform loses it, we must not.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { createRequire } from 'node:module';
@@ -12,9 +11,11 @@ import type { Ignore } from '@balena/dockerignore';
 import tar from 'tar-fs';
 import { RehearseError } from '../shared/errors.js';
 import { LABEL } from '../shared/labels.js';
+import { stateDir, writeFileAtomic } from '../shared/state-dir.js';
 import { parseDockerfile } from '../spec/lints/dockerfile.js';
 import type { ComponentModel } from '../spec/model.js';
 import { buildFingerprint, unchangedImage } from './build-fingerprint.js';
+import { buildpackDockerfile, presentIn } from './buildpacks/dockerfile.js';
 import { gitTree, gitTreeNotice } from './diagnoses/git-tree.js';
 import type { Engine } from './engine.js';
 
@@ -43,7 +44,7 @@ export interface BuildOptions {
 
 /** Where a component's full build log is kept, failed or not: the platform loses it on a timeout; we must not. */
 export function buildLogPath(appId: string, component: string) {
-  return path.join(os.tmpdir(), 'rehearse', appId, `${component}.build.log`);
+  return path.join(stateDir('apps', appId), `${component}.build.log`);
 }
 
 export function imageTag(scope: string, component: string) {
@@ -54,23 +55,18 @@ export async function buildComponent(
   docker: Engine,
   c: ComponentModel,
   opts: BuildOptions,
-): Promise<{ image: string; tag: string; log: string[]; rebuilt: boolean }> {
+): Promise<{ image: string; tag: string; log: string[]; rebuilt: boolean; notes?: string[] }> {
   if (c.build.kind === 'image') return { image: c.build.image, tag: c.build.image, log: [], rebuilt: false };
-  if (c.build.kind === 'buildpack') {
-    throw new RehearseError(
-      'BUILD_UNSUPPORTED',
-      `"${c.name}" has no dockerfile_path: it would be built with buildpacks, which rehearse does not emulate yet`,
-      {
-        hint: `add a Dockerfile and set dockerfile_path for "${c.name}" in the spec (line ${c.line})`,
-      },
-    );
-  }
-  const { context, dockerfile } = c.build;
+  // A component without a Dockerfile gets the one its buildpack amounts to (src/runtime/buildpacks).
+  const generated = c.build.kind === 'buildpack' ? await buildpackDockerfile(c, presentIn(docker)) : undefined;
+  if (generated) opts.onLine?.(generated.summary);
+  const { context } = c.build;
   if (!existsSync(context))
     throw new RehearseError('FILE_MISSING', `source_dir of "${c.name}" does not exist: ${context}`, {
       hint: 'source_dir is relative to the repository root',
     });
-  if (!existsSync(dockerfile))
+  const dockerfile = c.build.kind === 'dockerfile' ? c.build.dockerfile : '';
+  if (!generated && !existsSync(dockerfile))
     throw new RehearseError('FILE_MISSING', `Dockerfile of "${c.name}" does not exist: ${dockerfile}`, {
       hint: 'dockerfile_path is relative to the repository root',
     });
@@ -99,7 +95,7 @@ export async function buildComponent(
     rel === '.dockerignore' || rel === GENERATED_DOCKERFILE || ig.ignores(rel) || (tree?.leftOut(rel) ?? false);
   const image = imageTag(opts.project ? `${opts.project.name}-${opts.project.id}` : opts.appId, c.name);
   const buildargs = Object.fromEntries(c.buildEnv.map((e) => [e.key, e.value]));
-  const userDockerfile = readFileSync(dockerfile, 'utf8').replace(/\s*$/, '');
+  const userDockerfile = (generated?.dockerfile ?? readFileSync(dockerfile, 'utf8')).replace(/\s*$/, '');
   const labelLine = () =>
     `LABEL ${Object.entries(labels)
       .map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`)
@@ -116,7 +112,7 @@ export async function buildComponent(
       const line = `unchanged since its last build: ${image} (${same.replace(/^sha256:/, '').slice(0, 12)}), not rebuilt`;
       opts.onLine?.(line);
       keepLog(opts.appId, c.name, [line]);
-      return { image: same, tag: image, log: [line], rebuilt: false };
+      return { image: same, tag: image, log: [line], rebuilt: false, ...(generated ? { notes: generated.notes } : {}) };
     }
     labels[LABEL.fingerprint] = fingerprint;
   }
@@ -183,20 +179,21 @@ export async function buildComponent(
     const runOnly = c.runOnlyKeys.find((k) => new RegExp(`\\b${k}\\b`).test(text));
     throw new RehearseError('BUILD_FAILED', `build of "${c.name}" failed: ${error}`, {
       details: text,
-      hint: runOnly
-        ? `${runOnly} is scoped RUN_TIME in the spec, so the build does not get it: set its scope to BUILD_TIME or RUN_AND_BUILD_TIME (and declare ARG ${runOnly} in the Dockerfile). Full log: ${logFile}`
-        : `fix the Dockerfile step above; the full build log (${log.length} lines) is in ${logFile}`,
+      hint:
+        generated?.hintFor(log.join('\n')) ??
+        (runOnly
+          ? `${runOnly} is scoped RUN_TIME in the spec, so the build does not get it: set its scope to BUILD_TIME or RUN_AND_BUILD_TIME (and declare ARG ${runOnly} in the Dockerfile). Full log: ${logFile}`
+          : `fix the ${generated ? 'build step' : 'Dockerfile step'} above; the full build log (${log.length} lines) is in ${logFile}`),
     });
   }
   // Containers are created from the image id this build produced, not from the tag: another session of the same
   // project (a parallel test file, a second --watch) may move the tag at any moment.
   const built = log.map((l) => /^Successfully built ([0-9a-f]{12,64})$/.exec(l.trim())?.[1]).findLast(Boolean);
-  return { image: built ?? image, tag: image, log, rebuilt: true };
+  return { image: built ?? image, tag: image, log, rebuilt: true, ...(generated ? { notes: generated.notes } : {}) };
 }
 
 function keepLog(appId: string, component: string, lines: string[]) {
   const file = buildLogPath(appId, component);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, lines.join('\n') + '\n');
+  writeFileAtomic(file, lines.join('\n') + '\n');
   return file;
 }

@@ -1,8 +1,10 @@
 /**
  * Labels are the state store, so cleanup is a sweep by label: `down` and dispose remove an app's objects; the
- * next `up` removes what a dead session (SIGKILL, crash) left behind.
+ * next `up` removes what a dead session (SIGKILL, crash) left behind. A session is judged dead only by the user
+ * and machine that started it (labels owner and host): on an engine shared by a team, another user's or
+ * another machine's app is never swept, whatever its pid means here.
  */
-import { LABEL } from '../shared/labels.js';
+import { LABEL, ownedHere } from '../shared/labels.js';
 import type { Engine } from './engine.js';
 
 export async function removeApp(docker: Engine, appId: string): Promise<{ containers: number; networks: number }> {
@@ -41,36 +43,38 @@ export async function stopApp(docker: Engine, appId: string, graceSeconds?: numb
   await removeApp(docker, appId);
 }
 
-/** Apps of a project whose owning process is gone (a crashed or SIGKILLed session): removed. */
+/** The apps of a project this user started on this machine, each with the pid its objects recorded. */
+async function ownApps(docker: Engine, project: string): Promise<Map<string, number>> {
+  const f = { label: [`${LABEL.project}=${project}`, `${LABEL.owner}`] };
+  const apps = new Map<string, number>();
+  const objects = [
+    ...(await docker.listContainers({ all: true, filters: f })).map((c) => c.Labels),
+    ...(await docker.listNetworks({ filters: f })).map((n) => n.Labels),
+  ];
+  for (const labels of objects) {
+    const app = labels?.[LABEL.app];
+    if (app && ownedHere(labels)) apps.set(app, Number(labels[LABEL.pid]));
+  }
+  return apps;
+}
+
+/** Apps of a project, started by this user here, whose owning process is gone (a crash, a SIGKILL): removed. */
 export async function reapOrphans(docker: Engine, project: string): Promise<string[]> {
-  const f = { label: [`${LABEL.project}=${project}`] };
-  const owners = new Map<string, number>();
-  for (const c of await docker.listContainers({ all: true, filters: f }))
-    owners.set(c.Labels[LABEL.app]!, Number(c.Labels[LABEL.pid]));
-  for (const n of await docker.listNetworks({ filters: f }))
-    owners.set(n.Labels?.[LABEL.app] ?? '', Number(n.Labels?.[LABEL.pid]));
-  const dead = [...owners].filter(([app, pid]) => app && !processAlive(pid)).map(([app]) => app);
+  const dead = [...(await ownApps(docker, project))].filter(([, pid]) => !processAlive(pid)).map(([app]) => app);
   for (const app of dead) await removeApp(docker, app);
   return dead;
 }
 
-/** Apps of a project whose owning process still runs, with that pid. */
+/** Apps of a project, started by this user here, whose owning process still runs, with that pid. */
 export async function liveApps(docker: Engine, project: string): Promise<{ appId: string; pid: number }[]> {
-  const found = new Map<string, number>();
-  for (const n of await docker.listNetworks({ filters: { label: [`${LABEL.project}=${project}`] } })) {
-    const pid = Number(n.Labels?.[LABEL.pid]);
-    if (processAlive(pid)) found.set(n.Labels![LABEL.app]!, pid);
-  }
-  return [...found].map(([appId, pid]) => ({ appId, pid }));
+  return [...(await ownApps(docker, project))]
+    .filter(([, pid]) => processAlive(pid))
+    .map(([appId, pid]) => ({ appId, pid }));
 }
 
-/** Every app of a project, stopped gracefully and removed: `down`. */
+/** Every app of a project this user started here, stopped gracefully and removed: `down`. */
 export async function downProject(docker: Engine, project: string, graceSeconds?: number): Promise<string[]> {
-  const apps = new Set<string>();
-  for (const c of await docker.listContainers({ all: true, filters: { label: [`${LABEL.project}=${project}`] } }))
-    apps.add(c.Labels[LABEL.app]!);
-  for (const n of await docker.listNetworks({ filters: { label: [`${LABEL.project}=${project}`] } }))
-    apps.add(n.Labels![LABEL.app]!);
+  const apps = new Set((await ownApps(docker, project)).keys());
   await Promise.all([...apps].map((a) => stopApp(docker, a, graceSeconds)));
   return [...apps];
 }

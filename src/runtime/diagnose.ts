@@ -5,7 +5,9 @@
 import { constants } from 'node:os';
 import { sizeThatFits, type Profile } from '../profile/profile.js';
 import type { ComponentModel } from '../spec/model.js';
+import { databaseFix } from './databases/diagnose.js';
 import { shellExit } from './blame.js';
+import { prunedDevDependency } from './buildpacks/node.js';
 
 export interface ContainerEnd {
   exitCode: number;
@@ -91,6 +93,8 @@ export function knownFix(c: ComponentModel, lines: readonly string[]): string | 
     /(Read-only file system|Errno 30|os\.fchmod|Operation not permitted|No usable temporary directory)/.test(text)
   )
     return GUNICORN_FIX;
+  const pruned = prunedDevDependency(c, text);
+  if (pruned) return pruned;
   const missing =
     /KeyError: '([A-Za-z_][A-Za-z0-9_]*)'|(?:environment variable|env var(?:iable)?)\s+['"]?([A-Z_][A-Z0-9_]*)['"]?|the ([A-Z_][A-Z0-9_]*) environment variable/.exec(
       text,
@@ -100,6 +104,8 @@ export function knownFix(c: ComponentModel, lines: readonly string[]): string | 
     return `${key} is scoped BUILD_TIME in the spec, so it exists during the build only: set its scope to RUN_TIME (or RUN_AND_BUILD_TIME).`;
   if (key && !c.env.some((e) => e.key === key))
     return `${key} is not set at run time: add it to ${c.name}'s envs in the spec (scope RUN_TIME or RUN_AND_BUILD_TIME).`;
+  const database = databaseFix(text);
+  if (database) return database;
   if (/(EROFS|Read-only file system)/.test(text))
     return 'the filesystem is read-only on the platform: use /dev/shm for scratch files and object storage (Spaces) for anything kept.';
   return undefined;

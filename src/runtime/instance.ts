@@ -1,7 +1,8 @@
 /**
- * One running instance of a component: its container, its logs, its state as the router sees it, and its
- * supervision. A crash produces one diagnosis and a restart after a backoff (1 s, doubling to 30 s, reset once
- * an instance has run a minute), the way the platform restarts a crashed container.
+ * One running instance of a component: its container (a fresh one, with a fresh disk, at every restart, as the
+ * platform restarts an instance; also when the old one was removed outside rehearse), its logs, its disk, its
+ * state as the router sees it. Its Supervisor (supervisor.ts) owns the lifecycle after the first start: crashes,
+ * engine events, liveness, restarts, all through the app's change queue.
  */
 import type { Profile } from '../profile/profile.js';
 import { RehearseError } from '../shared/errors.js';
@@ -14,8 +15,10 @@ import { watchSilence } from './diagnoses/python-buffered.js';
 import { startFailure } from './diagnoses/start-failure.js';
 import { followLogs, LogTail } from './logs.js';
 import { waitUntilLive } from './readiness.js';
+import { Supervisor, type Supervision } from './supervisor.js';
 
-export type InstanceState = 'starting' | 'live' | 'crashed' | 'stopped';
+/** `unhealthy`: running but out of the router (paused, failing its liveness check); `problem` says why. */
+export type InstanceState = 'starting' | 'live' | 'crashed' | 'unhealthy' | 'stopped';
 
 export interface InstanceEvents {
   log?(instance: string, line: string, stream: 'stdout' | 'stderr'): void;
@@ -25,9 +28,6 @@ export interface InstanceEvents {
   /** An error rehearse tolerated (a probe that could not run, a read that failed), for --verbose. */
   trace?(message: string): void;
 }
-
-const BACKOFF_MAX_MS = 30_000;
-const STABLE_MS = 60_000;
 
 export class Instance {
   readonly name: string;
@@ -40,10 +40,13 @@ export class Instance {
   readonly tail = new LogTail();
   /** Resolves with the exit code of the current run. */
   exited: Promise<number> = Promise.resolve(0);
-  private stopping = false;
+  /** Why an `unhealthy` instance is out of the router. */
+  problem?: string;
+  /** Counts starts (and planned stops): an exit or event of an older run is never taken for the current one's. */
+  run = 0;
   private noticed = false;
-  private backoffMs = 1000;
-  private timer?: NodeJS.Timeout;
+  private id: string;
+  private readonly supervisor?: Supervisor;
   private disk?: DiskWatch;
   /** Why rehearse itself ended the current run (its disk filled), for that run's diagnosis. */
   private replacedFor?: string;
@@ -57,18 +60,51 @@ export class Instance {
     private readonly docker: Engine,
     readonly component: ComponentModel,
     readonly index: number,
-    public containerId: string,
+    containerId: string,
     private readonly profile: Profile,
-    private readonly events: InstanceEvents,
+    readonly events: InstanceEvents,
     private readonly mask: (s: string) => string,
-    /** A new container in place of the given one: production replaces a crashed instance with a fresh disk. */
-    private readonly recreate?: (old: string, restarts: number, lastCrash?: string) => Promise<string>,
+    supervision?: Supervision,
   ) {
     this.name = `${component.name}-${index}`;
+    this.id = containerId;
+    if (supervision) this.supervisor = new Supervisor(this, docker, supervision);
+  }
+
+  /** The current container: a new one after the old one was removed outside rehearse. */
+  get containerId(): string {
+    return this.id;
+  }
+
+  /**
+   * A fresh container (and disk) for the next run, from the same options: the old one, stopped by the caller
+   * or already gone, is removed first (it holds the name). Its labels carry the crash loop, for `ps`.
+   */
+  async renew(create: (restarts: number, lastCrash?: string) => Promise<string>): Promise<void> {
+    this.disk?.stop();
+    this.replacedFor = undefined;
+    await this.docker
+      .getContainer(this.id)
+      .remove({ force: true })
+      .catch((err: Error) => this.events.trace?.(`removing ${this.name}'s old container: ${err.message}`));
+    this.id = await create(this.restarts, this.lastDiagnosis?.summary);
+  }
+
+  /** Reads the published port again (it moves when the container is reconnected); true when it changed. */
+  async refreshUrl(): Promise<boolean> {
+    if (this.component.httpPort === undefined) return false;
+    const info = await this.docker.getContainer(this.id).inspect();
+    const published = info.NetworkSettings.Ports[`${this.component.httpPort}/tcp`]?.[0]?.HostPort;
+    const url = published ? `http://127.0.0.1:${published}` : undefined;
+    if (url === this.url) return false;
+    if (url) this.url = url;
+    else delete this.url;
+    return true;
   }
 
   /** Starts the container (again), following its output from this start on. */
   async start(): Promise<void> {
+    this.run++;
     const container = this.docker.getContainer(this.containerId);
     const since = Math.floor(Date.now() / 1000);
     this.exited = container.wait({ condition: 'next-exit' }).then(
@@ -93,14 +129,8 @@ export class Instance {
         }
       }
     });
-    const port = async () => {
-      if (this.component.httpPort === undefined) return;
-      const info = await container.inspect();
-      const published = info.NetworkSettings.Ports[`${this.component.httpPort}/tcp`]?.[0]?.HostPort;
-      if (published) this.url = `http://127.0.0.1:${published}`;
-    };
     // Both awaited together: a failure of one never leaves the other's rejection unheard.
-    await Promise.all([logs, port()]);
+    await Promise.all([logs, this.refreshUrl()]);
     this.watchDisk();
   }
 
@@ -125,22 +155,16 @@ export class Instance {
     );
   }
 
-  /** A fresh container (and disk) for the next run, when the runtime can make one. */
-  private async renew() {
-    this.disk?.stop();
-    this.replacedFor = undefined;
-    if (this.recreate)
-      this.containerId = await this.recreate(this.containerId, this.restarts, this.lastDiagnosis?.summary);
-  }
-
   /** The edge relayed a request to this instance (its answer is in the access log). */
   sawRequest() {
     this.served++;
     this.firstServed ||= Date.now();
   }
 
-  setState(state: InstanceState) {
+  setState(state: InstanceState, problem?: string) {
     this.state = state;
+    if (problem) this.problem = problem;
+    else delete this.problem;
     this.events.state?.(this);
   }
 
@@ -181,7 +205,7 @@ export class Instance {
         this.name,
         () => ({ lines: this.lines, served: this.served, firstServed: this.firstServed }),
         (m) => {
-          if (this.noticed || this.stopping) return;
+          if (this.noticed || this.state === 'stopped') return;
           this.noticed = true;
           this.events.notice?.(this.component.name, m);
         },
@@ -189,7 +213,7 @@ export class Instance {
   }
 
   /** The diagnosis of a run that ended, from the engine's record and the last log lines; kept in history. */
-  private async diagnoseEnd(code: number): Promise<Diagnosis | undefined> {
+  async diagnoseEnd(code: number): Promise<Diagnosis | undefined> {
     const info = await this.docker
       .getContainer(this.containerId)
       .inspect()
@@ -217,61 +241,42 @@ export class Instance {
     return d ? `${d.summary} It never became live` : `${this.name} exited with code ${code} before it became live`;
   }
 
-  /** Restarts the instance each time it crashes, until stop(). */
-  supervise(): void {
-    void this.exited.then(async (code) => {
-      if (this.stopping) return;
-      const d = await this.diagnoseEnd(code);
-      if (!d || this.stopping) return;
-      this.setState('crashed');
-      this.events.crash?.(d);
-      const ran = d.ranSeconds * 1000;
-      this.backoffMs = ran > STABLE_MS ? 1000 : this.backoffMs;
-      const wait = this.backoffMs;
-      this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
-      this.timer = setTimeout(() => void this.restartAfterCrash(), wait);
-    });
+  /** A diagnosis the engine could not give (the container is gone), kept in history like any other. */
+  record(d: Diagnosis): Diagnosis {
+    this.lastDiagnosis = d;
+    this.history.push(d);
+    return d;
   }
 
-  private async restartAfterCrash() {
-    if (this.stopping) return;
-    this.restarts++;
-    this.setState('starting');
-    try {
-      await this.renew();
-      await this.start();
-      this.supervise();
-      await this.waitLive();
-    } catch {
-      // A failed restart is just another crash: supervise() has already scheduled the next attempt.
-    }
+  /** From now on the supervisor owns this instance: crashes, engine events, liveness. */
+  supervise(): void {
+    this.supervisor?.watch();
   }
 
   /** Stops supervising; the container itself is stopped by the runtime. */
   stop() {
-    this.stopping = true;
+    this.supervisor?.stop();
     this.disk?.stop();
-    if (this.timer) clearTimeout(this.timer);
     this.silence?.();
     this.setState('stopped');
   }
 
-  /** Live restart on request (`rehearse restart`): SIGTERM, grace, start, wait live. */
+  /**
+   * Live restart on request (`rehearse restart`): SIGTERM, grace, a fresh container, wait live; queued behind
+   * the app's other changes. Only a supervised instance (every service and worker) can be restarted.
+   */
   async restart(): Promise<void> {
-    this.stopping = true;
-    this.setState('starting');
-    await this.docker
-      .getContainer(this.containerId)
-      .stop({ t: this.component.graceSeconds })
-      .catch(() => undefined);
-    // The engine may answer the stop before the wait: supervise() must see this run end while still stopping, or
-    // it takes the exit (npm's 1 on SIGTERM) for a crash and replaces the restarted container under us.
-    await this.exited;
-    if (this.timer) clearTimeout(this.timer);
-    this.stopping = false;
-    await this.renew();
-    await this.start();
-    this.supervise();
-    await this.waitLive();
+    if (!this.supervisor) throw new Error(`${this.name} is not supervised`);
+    return this.supervisor.restart();
+  }
+
+  /** The supervisor has a repair pending or an event to reconcile. */
+  get busy(): boolean {
+    return this.supervisor?.busy ?? false;
+  }
+
+  /** An engine event about this instance's container (die, kill, pause, destroy, network disconnect...). */
+  engineEvent(action: string): void {
+    this.supervisor?.engineEvent(action);
   }
 }

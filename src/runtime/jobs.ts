@@ -8,6 +8,7 @@ import { RehearseError } from '../shared/errors.js';
 import type { AppModel, ComponentModel } from '../spec/model.js';
 import { shellExit, unreachableHost, whyUnreachable } from './blame.js';
 import type { Instance } from './instance.js';
+import { databaseFix } from './databases/diagnose.js';
 
 export interface JobRun {
   job: string;
@@ -45,9 +46,10 @@ export function jobFailure(
   const what = run.code === -2 ? `timed out after ${timeoutSeconds}s` : `exited with code ${run.code}`;
   const target = unreachableHost(run.output);
   const shell = shellExit(run.code, run.output);
+  const database = databaseFix(run.output.join('\n'));
   return new RehearseError(
     'JOB_FAILED',
-    `${kind} job "${run.job}" ${what}${shell ? `: ${shell.split('. ')[0]}` : ''}`,
+    `${kind} job "${run.job}" ${what}${shell ? `: ${shell.split('. ')[0]}` : database ? `: ${database}` : ''}`,
     {
       details: run.output.slice(-30).join('\n'),
       hint: target

@@ -144,7 +144,9 @@ export async function waitUntilLive(t: ProbeTarget, o: LiveOptions): Promise<voi
 function sleep(ms: number, signal?: AbortSignal) {
   return new Promise<void>((resolve, reject) => {
     if (ms <= 0) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+    const abort = () => (clearTimeout(t), reject(signal!.reason));
+    // The listener goes with the timer: one signal serves every sleep of a long wait.
+    const t = setTimeout(() => (signal?.removeEventListener('abort', abort), resolve()), ms);
+    signal?.addEventListener('abort', abort, { once: true });
   });
 }

@@ -9,12 +9,15 @@ import { RehearseError } from '../shared/errors.js';
 import { appLabels, LABEL } from '../shared/labels.js';
 import type { AppModel, ComponentModel, JobKind } from '../spec/model.js';
 import { buildComponent } from './build.js';
+import { ChangeQueue } from './change-queue.js';
 import { bakedSecrets } from './diagnoses/baked-secrets.js';
 import { DuplicateJobs } from './diagnoses/duplicate-jobs.js';
 import { reapOrphans, removeApp, stopApp } from './cleanup.js';
 import { containerOptions } from './container-config.js';
+import { DatabaseServers } from './databases/servers.js';
 import type { Diagnosis } from './diagnose.js';
 import type { Engine } from './engine.js';
+import { superviseByEvents } from './engine-events.js';
 import { Instance } from './instance.js';
 import { isolateSiblings } from './isolation.js';
 import { jobFailure, runJob, Scheduler, type JobRun } from './jobs.js';
@@ -32,6 +35,8 @@ export interface RuntimeEvents {
 
 export class AppRuntime {
   readonly network: string;
+  /** The spec's databases, started by startDatabases() before any job or instance. */
+  readonly databases: DatabaseServers;
   private readonly images = new Map<string, string>();
   private readonly instances: Instance[] = [];
   private readonly mask: (s: string) => string;
@@ -39,6 +44,9 @@ export class AppRuntime {
   private readonly generations = new Map<string, number>();
   private scheduler?: Scheduler;
   private runs = 0;
+  /** Rollouts, restarts, repairs and the stop, one at a time (change-queue.ts). */
+  readonly changes = new ChangeQueue();
+  private unfollow?: () => void;
 
   constructor(
     readonly docker: Engine,
@@ -50,8 +58,8 @@ export class AppRuntime {
     events: RuntimeEvents = {},
   ) {
     this.network = `rehearse-${appId}`;
-    // A restarted container gets a fresh network namespace: its replica isolation must be set again.
-    const onState = events.state;
+    this.databases = new DatabaseServers(docker, model, profile, { appId, project, session, network: this.network });
+    // A restarted container gets a fresh network namespace: its supervisor sets replica isolation again.
     const jobs = new DuplicateJobs((component, message) => this.events.notice?.(component, message));
     this.events = {
       ...events,
@@ -60,14 +68,11 @@ export class AppRuntime {
         const c = this.instances.find((i) => i.name === instance)?.component;
         if (c?.kind === 'service' || c?.kind === 'worker') jobs.line(c.name, instance, line);
       },
-      state: (inst) => {
-        onState?.(inst);
-        if (inst.state === 'live' && inst.restarts > 0) void this.isolate(inst.component).catch(() => undefined);
-      },
     };
-    this.mask = masker(
-      model.components.flatMap((c) => [...c.env, ...c.buildEnv].filter((e) => e.secret).map((e) => e.value)),
-    );
+    this.mask = masker([
+      ...model.components.flatMap((c) => [...c.env, ...c.buildEnv].filter((e) => e.secret).map((e) => e.value)),
+      ...model.databases.flatMap((d) => (d.password ? [d.password] : [])),
+    ]);
   }
 
   /** Removes what dead sessions of this project left (the third cleanup layer), then creates the app network. */
@@ -101,7 +106,7 @@ export class AppRuntime {
 
   /** One component's image, built with the profile's timeout, its output streamed and secrets masked. */
   private async buildOne(c: ComponentModel): Promise<void> {
-    const { image } = await buildComponent(this.docker, c, {
+    const { image, notes } = await buildComponent(this.docker, c, {
       appId: this.appId,
       project: { name: this.model.name, id: this.project },
       timeoutSeconds: this.profile.build.timeout_seconds,
@@ -110,6 +115,8 @@ export class AppRuntime {
       onNotice: (m) => this.events.notice?.(c.name, m),
     });
     this.images.set(c.name, image);
+    // A buildpack stand-in build is a difference from production: the parity report lists it, once.
+    for (const n of notes ?? []) if (!this.model.notEmulated.includes(n)) this.model.notEmulated.push(n);
     for (const n of await bakedSecrets(this.docker, image, c)) this.events.notice?.(c.name, n);
   }
 
@@ -165,6 +172,17 @@ export class AppRuntime {
 
   /** Starts every instance of services and workers, waits until all are live, then isolates replicas. */
   async startServices(signal?: AbortSignal): Promise<void> {
+    // What the engine reports on the app's objects goes to the supervisor of the instance concerned.
+    this.unfollow ??= await superviseByEvents(
+      this.docker,
+      { appId: this.appId, network: this.network },
+      () => this.instances,
+      (err) =>
+        this.events.notice?.(
+          'rehearse',
+          `the engine's event stream failed (${err.message}): supervision falls back to exits and liveness checks`,
+        ),
+    );
     const runnable = this.model.components.filter((c) => c.kind === 'service' || c.kind === 'worker');
     // All at once, as the platform starts a deploy's instances; every creation is awaited before a failure is
     // thrown, so none is left running behind the cleanup.
@@ -201,6 +219,11 @@ export class AppRuntime {
    */
   async replace(c: ComponentModel): Promise<void> {
     await this.buildOne(c);
+    // The build runs beside other changes; the rollout itself waits its turn.
+    await this.changes.run(`rollout ${c.name}`, () => this.rollout(c));
+  }
+
+  private async rollout(c: ComponentModel): Promise<void> {
     const olds = this.instancesOf(c.name);
     const generation = (this.generations.get(c.name) ?? 0) + 1;
     this.generations.set(c.name, generation);
@@ -267,17 +290,26 @@ export class AppRuntime {
       generation,
     });
     const container = await this.docker.createContainer(options);
-    // A restart is a new container from the same options: the platform restarts an instance with a fresh disk.
-    // Its labels carry the crash loop, for `ps`.
-    const recreate = async (old: string, restarts: number, lastCrash?: string) => {
-      await this.docker.getContainer(old).remove({ force: true });
-      const labels = { [LABEL.restarts]: String(restarts), ...(lastCrash ? { [LABEL.lastCrash]: lastCrash } : {}) };
-      return (await this.docker.createContainer({ ...options, Labels: { ...options.Labels, ...labels } })).id;
-    };
-    const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask, recreate);
+    const inst = new Instance(this.docker, c, index, container.id, this.profile, this.events, this.mask, {
+      queue: this.changes,
+      // Every restart is a new container from the same options: the platform restarts an instance with a fresh
+      // disk. Its labels carry the crash loop, for `ps`.
+      create: async (restarts, lastCrash) => {
+        const labels = { [LABEL.restarts]: String(restarts), ...(lastCrash ? { [LABEL.lastCrash]: lastCrash } : {}) };
+        return (await this.docker.createContainer({ ...options, Labels: { ...options.Labels, ...labels } })).id;
+      },
+      network: this.network,
+      aliases: options.NetworkingConfig?.EndpointsConfig?.[this.network]?.Aliases ?? [],
+      repaired: (i) => this.isolate(i.component),
+    });
     this.instances.push(inst);
     await inst.start();
     return inst;
+  }
+
+  /** No change queued or under way, and no supervisor with a repair pending: the app is as it should be. */
+  quiet(): boolean {
+    return this.changes.idle && this.instances.every((i) => !i.busy);
   }
 
   instancesOf(component: string): Instance[] {
@@ -294,6 +326,8 @@ export class AppRuntime {
    */
   async stop(graceSeconds?: number): Promise<void> {
     this.scheduler?.stop();
+    this.unfollow?.();
+    await this.changes.close(); // a repair or rollout under way is aborted, none starts after this
     for (const i of this.instances) i.stop();
     await Promise.all(
       this.instances.map(async (inst) => {
@@ -326,12 +360,18 @@ export class AppRuntime {
         );
       }),
     );
+    await this.databases.stop(); // after the apps, as a cluster outlives a deploy: a clean shutdown keeps its data
     await stopApp(this.docker, this.appId, 0);
   }
 
+  /** Everything removed at once (a failed start, a second Ctrl-C): the change under way is aborted, not awaited. */
   async remove(): Promise<void> {
     this.scheduler?.stop();
+    this.unfollow?.();
+    const closed = this.changes.close();
     for (const i of this.instances) i.stop();
     await removeApp(this.docker, this.appId);
+    await closed;
+    await removeApp(this.docker, this.appId); // whatever that change created while the sweep ran
   }
 }

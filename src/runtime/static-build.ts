@@ -1,29 +1,36 @@
 /**
  * Static sites: the build runs in a container, then output_dir is copied out to a folder the router serves.
- * With a Dockerfile, output_dir is read from the built image; without one, build_command runs in the base image
- * that matches environment_slug, on a copy of source_dir (honouring .dockerignore). No build at all: source_dir
- * (or its output_dir) is served as it is.
+ * With a Dockerfile, or without one but with a build_command (the buildpack build, src/runtime/buildpacks),
+ * output_dir is read from the built image. No build at all: the files a build would publish are copied out
+ * (output_dir, else the first of the folders the platform scans), without what .dockerignore excludes and without
+ * dotfiles: the router never serves the project folder itself, where `.env`, `.git/config` and `.do/app.yaml`
+ * live (issue 17).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Ignore } from '@balena/dockerignore';
 import tar from 'tar-fs';
 import { RehearseError } from '../shared/errors.js';
 import { appLabels, LABEL } from '../shared/labels.js';
+import { stateDir } from '../shared/state-dir.js';
 import type { ComponentModel } from '../spec/model.js';
 import { buildComponent } from './build.js';
 import type { Engine } from './engine.js';
-import { demuxBuffer } from './logs.js';
 
 const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as (o: { ignorecase: boolean }) => Ignore;
 
-/** environment_slug -> a base image the project keeps locally (scripts/base-images). */
-const BASE_FOR_SLUG: Record<string, string> = {
-  'node-js': 'node:20-bookworm-slim',
-  python: 'python:3.11-slim-bookworm',
-};
+/** Where the platform looks for a static site's files when output_dir is unset (app-platform.md §1.8). */
+const PUBLISHED_DIRS = ['_static', 'dist', 'public', 'build'];
+
+/** A dotfile or dot-folder anywhere in the path; `.well-known` is published on purpose (ACME, security.txt). */
+const isHidden = (rel: string) =>
+  rel.split(/[\\/]/).some((seg) => seg.startsWith('.') && seg !== '.' && seg !== '..' && seg !== '.well-known');
+
+function ignoresOf(context: string): Ignore {
+  const ignoreFile = path.join(context, '.dockerignore');
+  return dockerignore({ ignorecase: false }).add(existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : '');
+}
 
 export async function buildStaticSite(
   docker: Engine,
@@ -33,80 +40,50 @@ export async function buildStaticSite(
   project?: { name: string; id: string },
 ): Promise<string> {
   const site = c.staticSite!;
-  const out = path.join(os.tmpdir(), 'rehearse', appId, 'static', c.name);
+  const out = path.join(stateDir('apps', appId), 'static', c.name);
   rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
+  mkdirSync(out, { recursive: true, mode: 0o700 });
   if (c.build.kind === 'image')
     throw new RehearseError('BUILD_UNSUPPORTED', `static site "${c.name}" cannot use an image source`, {
       hint: 'build it from its source',
     });
   const context = c.build.context;
   if (c.build.kind === 'buildpack' && !c.buildCommand) {
-    // Nothing to build: the files are the site.
-    const dir = path.resolve(context, site.outputDir ?? '.');
+    // Nothing to build: what a build would publish is the site.
+    const dir = path.resolve(
+      context,
+      site.outputDir ?? PUBLISHED_DIRS.find((d) => existsSync(path.join(context, d, site.indexDocument))) ?? '.',
+    );
     if (!existsSync(dir))
       throw new RehearseError('FILE_MISSING', `static site "${c.name}": ${dir} does not exist`, {
         hint: 'set output_dir to the folder holding index.html',
       });
-    return dir;
-  }
-  let image: string;
-  let workdir = '/workspace';
-  const name = `rehearse-${appId}-${c.name}-build`;
-  if (c.build.kind === 'dockerfile') {
-    image = (
-      await buildComponent(docker, c, {
-        appId,
-        timeoutSeconds: 3600,
-        ...(onLine ? { onLine } : {}),
-        ...(project ? { project } : {}),
-      })
-    ).image;
-    workdir = (await docker.getImage(image).inspect()).Config.WorkingDir || '/';
-    const container = await docker.createContainer({
-      name,
-      Image: image,
-      Labels: { ...appLabels(appId), [LABEL.component]: c.name },
+    const ig = ignoresOf(context);
+    cpSync(dir, out, {
+      recursive: true,
+      filter: (abs) => {
+        const rel = path.relative(context, abs).split(path.sep).join('/');
+        return !rel || (!isHidden(path.relative(dir, abs)) && !ig.ignores(rel));
+      },
     });
-    try {
-      await extract(docker, container.id, path.posix.resolve(workdir, site.outputDir ?? '.'), out, c);
-    } finally {
-      await container.remove({ force: true });
-    }
     return out;
   }
-  image = BASE_FOR_SLUG[c.build.environmentSlug ?? 'node-js'] ?? 'debian:bookworm-slim';
+  const name = `rehearse-${appId}-${c.name}-build`;
+  const image = (
+    await buildComponent(docker, c, {
+      appId,
+      timeoutSeconds: 3600,
+      ...(onLine ? { onLine } : {}),
+      ...(project ? { project } : {}),
+    })
+  ).image;
+  const workdir = (await docker.getImage(image).inspect()).Config.WorkingDir || '/';
   const container = await docker.createContainer({
     name,
     Image: image,
-    WorkingDir: workdir,
-    Cmd: ['/bin/sh', '-c', c.buildCommand!],
-    Env: c.buildEnv.map((e) => `${e.key}=${e.value}`),
     Labels: { ...appLabels(appId), [LABEL.component]: c.name },
   });
   try {
-    const ignoreFile = path.join(context, '.dockerignore');
-    const ig = dockerignore({ ignorecase: false }).add(existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : '');
-    const pack = tar.pack(context, {
-      ignore: (abs) => ig.ignores(path.relative(context, abs).split(path.sep).join('/') || '.'),
-      map: (h) => ({ ...h, name: 'workspace/' + h.name }),
-    });
-    await container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: '/' });
-    const logs: string[] = [];
-    const done = container.wait({ condition: 'next-exit' });
-    await container.start();
-    const { StatusCode } = (await done) as { StatusCode: number };
-    const text = demuxBuffer(await container.logs({ stdout: true, stderr: true }));
-    for (const l of text.split('\n').filter(Boolean)) {
-      logs.push(l);
-      onLine?.(l);
-    }
-    if (StatusCode !== 0)
-      throw new RehearseError(
-        'BUILD_FAILED',
-        `build_command of static site "${c.name}" exited with code ${StatusCode}`,
-        { details: logs.slice(-40).join('\n'), hint: 'fix the build_command; its output is above' },
-      );
     await extract(docker, container.id, path.posix.resolve(workdir, site.outputDir ?? '.'), out, c);
   } finally {
     await container.remove({ force: true });

@@ -23,9 +23,11 @@ export const ERROR_CODES = {
   JOB_FAILED: 'a deploy job exited non-zero',
   HEALTH_FAILED: 'an instance never became live',
   START_FAILED: "the engine could not execute a container's command (not on PATH, not executable, not there)",
+  DATABASE_FAILED: 'a database the spec declares could not be started or never became ready',
   USAGE: 'the command line is wrong',
   SESSION_FAILED: 'the background session of up --detach ended before the app was up, for a reason it did not name',
   DISPOSED: 'the app was used after stop()',
+  UNSAFE_STATE_DIR: "rehearse's state folder is not private to this user (owner, mode or a symlink)",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -19,6 +19,8 @@ export const LABEL = {
   pid: 'rehearse.pid',
   /** Who started it: `user@host`, or REHEARSE_OWNER when set (a test run scopes its cleanup to its own objects). */
   owner: 'rehearse.owner',
+  /** The machine whose process owns it: a recorded pid means something only there (an engine may be shared). */
+  host: 'rehearse.host',
   /** service | worker | job | static_site: what the object runs. */
   kind: 'rehearse.kind',
   /** Base images built offline from Debian packages carry this (scripts/base-images). */
@@ -41,5 +43,15 @@ export function owner(): string {
 
 /** The labels every object of an app carries, whatever else it adds. */
 export function appLabels(appId: string): Record<string, string> {
-  return { [LABEL.app]: appId, [LABEL.owner]: owner() };
+  return { [LABEL.app]: appId, [LABEL.owner]: owner(), [LABEL.host]: os.hostname() };
+}
+
+/**
+ * Whether an object's labels say this user on this machine made it: only then can its recorded pid be checked,
+ * and only then may a sweep remove it (an engine shared by a team, a remote host, a CI box: issue 17).
+ */
+export function ownedHere(labels: Record<string, string> | undefined): boolean {
+  if (!labels || labels[LABEL.owner] !== owner()) return false;
+  const host = labels[LABEL.host];
+  return host === undefined || host === os.hostname(); // objects labelled before the host label: owner says user@host
 }

@@ -2,7 +2,28 @@
  * Bindable variables, `${APP_URL}`, `${web.PRIVATE_URL}`, `${db.DATABASE_URL}`, resolved the way App Platform
  * does, with values that work on this machine. Nothing here runs a shell: `$(...)` stays literal text.
  */
+import { createHash } from 'node:crypto';
+
 export const REF_PATTERN = /\$\{([^}]*)\}/g;
+
+/**
+ * The app's domain as production forms it, for `${APP_DOMAIN}`, `${APP_URL}` (`https://` and no port) and the
+ * Host the app receives: the spec's PRIMARY domain, else its first, else the platform's default form (App
+ * Platform: `{app}-{hash}.ondigitalocean.app`; the hash is assigned at creation there, derived from the name here).
+ */
+export function appDomain(
+  name: string,
+  domains: readonly { domain: string; type?: string | undefined }[] | undefined,
+  defaultForm: string,
+): string {
+  const primary = domains?.find((d) => d.type === 'PRIMARY') ?? domains?.find((d) => d.type !== 'ALIAS');
+  if (primary) return primary.domain.toLowerCase();
+  const hash = BigInt('0x' + createHash('sha256').update(name).digest('hex').slice(0, 12))
+    .toString(36)
+    .slice(-5)
+    .padStart(5, '0');
+  return defaultForm.replace('{app}', name).replace('{hash}', hash);
+}
 
 export const APP_BINDABLES = ['APP_URL', 'APP_DOMAIN', 'APP_ID'] as const;
 export const COMPONENT_BINDABLES = [
@@ -58,46 +79,81 @@ export function substitute(value: string, lookup: (ref: Reference) => string | u
   });
 }
 
-const DB_PORTS: Record<string, number> = {
-  PG: 5432,
-  MYSQL: 3306,
-  REDIS: 6379,
-  VALKEY: 6379,
-  MONGODB: 27017,
-  KAFKA: 9092,
-  OPENSEARCH: 9200,
-};
-const DB_SCHEMES: Record<string, string> = {
-  PG: 'postgresql',
-  MYSQL: 'mysql',
-  REDIS: 'redis',
-  VALKEY: 'redis',
-  MONGODB: 'mongodb',
-  KAFKA: 'kafka',
-  OPENSEARCH: 'https',
-};
+/** Ports production's databases answer on (profile `databases`). */
+export interface DatabasePorts {
+  port: number;
+  pool_port: number;
+  redis_tls_port: number;
+}
 
-/** Local stand-in values for a database's bindables: a host named after it on the app network. */
-export function databaseValue(db: { name: string; engine: string }, field: string): string | undefined {
+/** Until the runtime has made a database's password, its bindables carry this instead. */
+export const PASSWORD_PLACEHOLDER = 'generated-at-up';
+
+/** The bindables whose value holds the database's password: env entries made from them are secrets. */
+const WITH_PASSWORD = new Set([
+  'DATABASE_URL',
+  'DATABASE_PRIVATE_URL',
+  'PRIVATE_URL',
+  'URL',
+  'REDIS_URL',
+  'JDBC_DATABASE_URL',
+  'PASSWORD',
+]);
+
+export function carriesDatabasePassword(value: string, databases: ReadonlySet<string>): boolean {
+  return references(value).some(
+    (r) => r.scope !== undefined && databases.has(r.scope) && WITH_PASSWORD.has(r.name.split('.').at(-1)!),
+  );
+}
+
+/**
+ * A database's bindables in production's shape (research: databases-buildpacks-failures.md A.2): port 25060,
+ * pools on 25061 with the pool's name as the URL path, Redis/Valkey over TLS only (`rediss://default:…@…:25061`),
+ * `sslmode=require`, the user and database the spec names, and CA_CERT as PEM text.
+ */
+export function databaseValue(
+  db: { name: string; engine: string; user: string; database: string; password?: string; caCert?: string },
+  field: string,
+  ports: DatabasePorts,
+): string | undefined {
+  const parts = field.split('.');
+  const pool = parts.length > 1 ? parts[0] : undefined;
+  const last = parts.at(-1)!;
   const engine = db.engine === 'UNSET' ? 'PG' : db.engine;
-  const port = DB_PORTS[engine] ?? 5432;
-  const user = 'doadmin';
-  const password = 'local';
-  const database = engine === 'PG' ? 'defaultdb' : db.name;
-  const url = `${DB_SCHEMES[engine] ?? 'postgresql'}://${user}:${password}@${db.name}:${port}/${database}`;
-  const last = field.split('.').at(-1)!;
+  const redis = engine === 'REDIS' || engine === 'VALKEY';
+  const password = db.password ?? PASSWORD_PLACEHOLDER;
+  const user = redis ? 'default' : db.user;
+  const port = pool ? ports.pool_port : redis ? ports.redis_tls_port : ports.port;
+  const database = pool ?? (redis ? '' : db.database);
+  const host = db.name;
+  const auth = `${encodeURIComponent(user)}:${encodeURIComponent(password)}`;
+  const url =
+    engine === 'PG'
+      ? `postgresql://${auth}@${host}:${port}/${database}?sslmode=require`
+      : engine === 'MYSQL'
+        ? `mysql://${auth}@${host}:${port}/${database}?ssl-mode=REQUIRED`
+        : redis
+          ? `rediss://${auth}@${host}:${port}`
+          : engine === 'MONGODB'
+            ? `mongodb+srv://${auth}@${host}/admin?tls=true&authSource=admin`
+            : engine === 'OPENSEARCH'
+              ? `https://${auth}@${host}:${port}`
+              : undefined;
   switch (last) {
     case 'DATABASE_URL':
     case 'DATABASE_PRIVATE_URL':
     case 'PRIVATE_URL':
     case 'URL':
+      return url ?? '';
     case 'REDIS_URL':
-      return url;
+      return redis ? url : undefined;
     case 'JDBC_DATABASE_URL':
-      return `jdbc:${url.replace(`${user}:${password}@`, '')}?user=${user}&password=${password}`;
+      return engine === 'PG' || engine === 'MYSQL'
+        ? `jdbc:${engine === 'PG' ? 'postgresql' : 'mysql'}://${host}:${port}/${database}?${engine === 'PG' ? 'sslmode=require' : 'useSSL=true'}&user=${encodeURIComponent(user)}&password=${encodeURIComponent(password)}`
+        : undefined;
     case 'HOSTNAME':
     case 'HOST':
-      return db.name;
+      return host;
     case 'PORT':
       return String(port);
     case 'USERNAME':
@@ -107,7 +163,7 @@ export function databaseValue(db: { name: string; engine: string }, field: strin
     case 'DATABASE':
       return database;
     case 'CA_CERT':
-      return '';
+      return db.caCert ?? '';
     default:
       return undefined;
   }

@@ -64,6 +64,8 @@ export interface LoadOptions {
   strictSecrets?: boolean;
   /** Check that dockerfile_path and source_dir exist (`up`, `build`, `validate --files`). */
   checkFiles?: boolean;
+  /** The running databases' credentials, by name: their bindables then carry the real password and CA. */
+  databases?: Record<string, { password: string; caCert: string }>;
 }
 
 export interface LoadResult {
@@ -128,6 +130,7 @@ export function loadSpecText(file: string, text: string, options: LoadOptions = 
     secrets: { values: options.env ?? {}, dotenv, environment: process.env },
     appUrl: options.appUrl ?? 'http://127.0.0.1:8080',
     strictSecrets: options.strictSecrets ?? false,
+    ...(options.databases ? { databases: options.databases } : {}),
   });
   const all = [
     ...schema.diagnostics,

@@ -52,6 +52,8 @@ export interface ComponentModel {
   httpPort?: number;
   internalPorts: number[];
   health?: HealthCheckModel;
+  /** The restart-on-failure check (liveness_health_check, else the profile's default on http_port). */
+  liveness?: HealthCheckModel;
   size: InstanceSize;
   instanceCount: number;
   drainSeconds: number;
@@ -84,13 +86,29 @@ export interface CorsModel {
 
 export interface DatabaseModel {
   name: string;
+  /** The spec's engine; UNSET is PostgreSQL, as the platform reads it. */
   engine: string;
   version?: string;
   production: boolean;
+  /** The deprecated `size` slug, when given: it sets the node's memory and so the connection limit. */
+  size?: string;
+  line: number;
+  /** Who and what the bindables name: doadmin / defaultdb unless the spec sets db_user / db_name. */
+  user: string;
+  database: string;
+  /** PgBouncer pools the envs name (`${db.<pool>.DATABASE_URL}`): production's pools live on the cluster. */
+  pools: string[];
+  /** Known once the runtime holds the database's credentials: the password (a secret) and the project CA (PEM). */
+  password?: string;
+  caCert?: string;
 }
 
 export interface AppModel {
   name: string;
+  /** The domain the app answers for in production (Host, ${APP_DOMAIN}); absent when the profile has no edge_request. */
+  domain?: string;
+  /** Every domain of the spec (production routes each to the app). */
+  domains?: string[];
   /** The spec file, absolute. */
   file: string;
   /** The repository root paths resolve against: the folder holding `.do/`, else the spec's folder. */

@@ -4,10 +4,26 @@
  */
 import path from 'node:path';
 import type { Profile } from '../profile/profile.js';
-import { databaseValue, substitute, type Reference } from './bindables.js';
+import {
+  appDomain,
+  carriesDatabasePassword,
+  databaseValue,
+  references,
+  substitute,
+  type Reference,
+} from './bindables.js';
 import type { Diagnostic } from './diagnostics.js';
 import { BUILT_LISTS } from './kinds.js';
-import type { AppModel, BuildRecipe, ComponentKind, ComponentModel, CorsModel, EnvEntry, RouteModel } from './model.js';
+import type {
+  AppModel,
+  BuildRecipe,
+  ComponentKind,
+  ComponentModel,
+  CorsModel,
+  DatabaseModel,
+  EnvEntry,
+  RouteModel,
+} from './model.js';
 import type { AppSpec, EnvVarSpec, HealthCheckSpec } from './schema.js';
 import { locate, pathString, type PathItem, type SpecSource } from './source.js';
 import { inRepo } from './repo-path.js';
@@ -28,7 +44,12 @@ export interface NormalizeContext {
   appUrl: string;
   /** `up` needs every secret; `validate` only warns. */
   strictSecrets: boolean;
+  /** The running databases' credentials (password, project CA), by database name; placeholders without. */
+  databases?: Record<string, { password: string; caCert: string }>;
 }
+
+// A profile without a `databases` section still shapes the bindables as App Platform does.
+const DO_DATABASE_PORTS = { port: 25060, pool_port: 25061, redis_tls_port: 25061 };
 
 type Raw = { name: string; envs?: EnvVarSpec[] | undefined } & Record<string, unknown>;
 
@@ -82,19 +103,30 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
   );
   raws.forEach(({ raw }, i) => literal.set(raw.name, new Map(compEnv[i]!.map((x) => [x.e.key, x.value]))));
   const appLiteral = new Map(appEnv.map((x) => [x.e.key, x.value]));
+  const databases = databaseModels(
+    spec,
+    ctx,
+    [...appEnv, ...compEnv.flat()].map((x) => x.value),
+  );
+  const databaseNames = new Set(databases.map((d) => d.name));
 
+  // Production's forms where the profile describes its edge: https://<domain>, no port.
+  const edge = ctx.profile.edge_request;
+  const domain = edge ? appDomain(spec.name, spec.domains, edge.default_domain) : undefined;
+  const appUrl = domain ? `${edge!.scheme}://${domain}` : ctx.appUrl;
   const lookup =
-    (self: string) =>
+    (self: string, build = false) =>
     (ref: Reference): string | undefined => {
       if (ref.scope === undefined) {
-        if (ref.name === 'APP_URL') return ctx.appUrl;
-        if (ref.name === 'APP_DOMAIN') return new URL(ctx.appUrl).host;
+        if (ref.name === 'APP_URL') return appUrl;
+        if (ref.name === 'APP_DOMAIN') return domain ?? new URL(ctx.appUrl).host;
         if (ref.name === 'APP_ID') return `local-${spec.name}`;
         return appLiteral.get(ref.name);
       }
       const scope = ref.scope === '_self' ? self : ref.scope;
-      const db = spec.databases?.find((d) => d.name === scope);
-      if (db) return databaseValue(db, ref.name);
+      const db = databases.find((d) => d.name === scope);
+      // "Database values are not available during build time": a build sees the reference as written.
+      if (db) return build ? undefined : databaseValue(db, ref.name, profile.databases ?? DO_DATABASE_PORTS);
       const target = raws.find((r) => r.raw.name === scope);
       if (!target) return undefined;
       // An internal-only service is reached on its first internal port.
@@ -109,7 +141,7 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
         case 'PUBLIC_ROUTE_PATH':
           return routeOf(scope) ?? '';
         case 'PUBLIC_URL':
-          return ctx.appUrl.replace(/\/$/, '') + (routeOf(scope) ?? '/');
+          return appUrl.replace(/\/$/, '') + (routeOf(scope) ?? '/');
         case 'COMMIT_HASH':
         case 'BUILD_ID':
           return 'local';
@@ -119,10 +151,10 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
     };
 
   const components: ComponentModel[] = raws.map(({ raw, kind, p }, i) => {
-    const resolve = (x: { e: EnvVarSpec; value: string; origin: EnvEntry['origin'] }): EnvEntry => ({
+    const resolve = (x: { e: EnvVarSpec; value: string; origin: EnvEntry['origin'] }, build = false): EnvEntry => ({
       key: x.e.key,
-      value: substitute(x.value, lookup(raw.name)),
-      secret: x.e.type === 'SECRET',
+      value: substitute(x.value, lookup(raw.name, build)),
+      secret: x.e.type === 'SECRET' || carriesDatabasePassword(x.value, databaseNames),
       origin: x.origin,
     });
     const merged = new Map<string, { e: EnvVarSpec; value: string; origin: EnvEntry['origin']; app: boolean }>();
@@ -132,7 +164,7 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
     const atRun = (s: string) => s !== 'BUILD_TIME';
     const atBuild = (s: string) => s !== 'RUN_TIME';
     const httpPort = httpPortOf(raw, kind);
-    const env = all.filter((x) => atRun(x.e.scope)).map(resolve);
+    const env = all.filter((x) => atRun(x.e.scope)).map((x) => resolve(x));
     if (httpPort !== undefined && !env.some((e) => e.key === profile.port.env))
       env.push({ key: profile.port.env, value: String(httpPort), secret: false, origin: 'platform' });
     const sizeSlug = (raw.instance_size_slug as string | undefined) ?? profile.default_instance_size;
@@ -147,7 +179,7 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
       line: locate(source, p).line,
       build: buildRecipe(raw, ctx.root),
       env,
-      buildEnv: all.filter((x) => atBuild(x.e.scope)).map(resolve),
+      buildEnv: all.filter((x) => atBuild(x.e.scope)).map((x) => resolve(x, true)),
       buildOnlyKeys: all.filter((x) => x.e.scope === 'BUILD_TIME').map((x) => x.e.key),
       runOnlyKeys: all.filter((x) => x.e.scope === 'RUN_TIME').map((x) => x.e.key),
       internalPorts: (raw.internal_ports as number[] | undefined) ?? [],
@@ -162,6 +194,11 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
       model.httpPort = httpPort;
       model.health = healthCheck(raw.health_check as HealthCheckSpec | undefined, httpPort, profile);
     }
+    const live = raw.liveness_health_check as HealthCheckSpec | undefined;
+    // A worker has no http_port: its liveness check needs a port of its own (the platform requires one).
+    const livePort = live?.port ?? httpPort;
+    if (profile.liveness && livePort !== undefined && (kind === 'service' || kind === 'worker'))
+      model.liveness = healthCheck(live, livePort, { health: profile.liveness });
     if (kind === 'job') {
       model.jobKind = raw.kind as ComponentModel['jobKind'];
       const schedule = raw.schedule as { cron: string; time_zone?: string } | undefined;
@@ -182,11 +219,15 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
   const notEmulated: string[] = [];
   if (spec.functions?.length)
     notEmulated.push(`functions (${spec.functions.map((f) => f.name).join(', ')}): not emulated`);
-  if (spec.databases?.length)
+  // `up` runs them and reports each one itself; other commands only shape the bindables.
+  if (spec.databases?.length && !ctx.databases)
     notEmulated.push(
-      `databases (${spec.databases.map((d) => `${d.name}: ${d.engine}`).join(', ')}): not run; bindables point at a host of that name`,
+      `databases (${spec.databases.map((d) => `${d.name}: ${d.engine}`).join(', ')}): run by up; here their bindables have production's shape and a placeholder password`,
     );
-  if (spec.domains?.length) notEmulated.push('domains: no local effect; the router answers on 127.0.0.1');
+  if (spec.domains?.length)
+    notEmulated.push(
+      'domains: DNS and certificates not emulated; the app sees its domain as Host, served on 127.0.0.1',
+    );
   if (spec.alerts?.length || raws.some((r) => r.raw.alerts)) notEmulated.push('alerts: no local effect');
   if (spec.features?.length) notEmulated.push(`features (${spec.features.join(', ')}): no local effect`);
   if (spec.egress) notEmulated.push('egress: no local effect');
@@ -197,21 +238,42 @@ export function normalize(spec: AppSpec, ctx: NormalizeContext): { model: AppMod
   return {
     model: {
       name: spec.name,
+      ...(domain ? { domain, domains: (spec.domains ?? []).map((d) => d.domain.toLowerCase()) } : {}),
       file: source.file,
       root: ctx.root,
       components,
-      databases: (spec.databases ?? []).map((d) => ({
-        name: d.name,
-        engine: d.engine,
-        production: d.production ?? false,
-        ...(d.version ? { version: d.version } : {}),
-      })),
+      databases,
       routes,
       notEmulated,
       diagnostics,
     },
     diagnostics,
   };
+}
+
+/** The spec's databases with the user, database and pools their bindables name, and credentials once known. */
+function databaseModels(spec: AppSpec, ctx: NormalizeContext, envValues: string[]): DatabaseModel[] {
+  const admin = ctx.profile.databases?.admin_user ?? 'doadmin';
+  const defaultDb = ctx.profile.databases?.default_database ?? 'defaultdb';
+  return (spec.databases ?? []).map((d, i) => {
+    const pools = new Set<string>();
+    for (const v of envValues)
+      for (const r of references(v))
+        if (r.scope === d.name && r.name.includes('.')) pools.add(r.name.slice(0, r.name.lastIndexOf('.')));
+    const creds = ctx.databases?.[d.name];
+    return {
+      name: d.name,
+      engine: d.engine === 'UNSET' ? 'PG' : d.engine,
+      production: d.production ?? false,
+      line: locate(ctx.source, ['databases', i]).line,
+      user: d.db_user ?? admin,
+      database: d.db_name ?? defaultDb,
+      pools: [...pools],
+      ...(d.version ? { version: d.version } : {}),
+      ...(d.size ? { size: d.size } : {}),
+      ...(creds ? { password: creds.password, caCert: creds.caCert } : {}),
+    };
+  });
 }
 
 function buildRecipe(raw: Raw, root: string): BuildRecipe {
@@ -240,7 +302,7 @@ export function imageRef(image: z.output<typeof ImageSource>): string {
   return image.digest ? `${base}@${image.digest}` : `${base}:${image.tag ?? 'latest'}`;
 }
 
-function healthCheck(h: HealthCheckSpec | undefined, httpPort: number, profile: Profile) {
+function healthCheck(h: HealthCheckSpec | undefined, httpPort: number, profile: Pick<Profile, 'health'>) {
   const d = profile.health;
   const httpPath = h?.http_path ?? h?.path;
   return {

@@ -212,7 +212,7 @@ function checkReferences(spec: AppSpec, emit: Emit) {
   const appKeys = new Set((spec.envs ?? []).map((e) => e.key));
   const scopes = [...components.keys(), ...databases, '_self'];
 
-  const check = (value: string | undefined, path: PathItem[], self?: string) => {
+  const check = (value: string | undefined, path: PathItem[], self?: string, envScope?: string) => {
     if (value === undefined) return;
     for (const ref of references(value)) {
       if (ref.scope === undefined) {
@@ -248,6 +248,15 @@ function checkReferences(spec: AppSpec, emit: Emit) {
             `${ref.raw}: databases offer ${DATABASE_BINDABLES.slice(0, 8).join(', ')}, not ${field}`,
             `did you mean ${nearest(field, DATABASE_BINDABLES) ?? 'DATABASE_URL'}?`,
           );
+        // "Database values are not available during build time" (app-platform.md §1.12): the build sees the text.
+        else if (envScope === 'BUILD_TIME')
+          emit(
+            'warning',
+            'database-at-build',
+            path,
+            `${ref.raw} is in a BUILD_TIME env, but database values exist at deploy and run time only: the build gets the text as written and has no route to the database`,
+            'use scope RUN_TIME and move database work (migrations, prisma migrate) to a PRE_DEPLOY job',
+          );
         continue;
       }
       // The two cases below are warnings, as the unscoped one above: the platform documents ${component.VAR} for
@@ -277,7 +286,9 @@ function checkReferences(spec: AppSpec, emit: Emit) {
         );
     }
   };
-  spec.envs?.forEach((e, i) => check(e.value, ['envs', i, 'value']));
+  spec.envs?.forEach((e, i) => check(e.value, ['envs', i, 'value'], undefined, e.scope));
   for (const list of ['services', 'workers', 'jobs', 'static_sites', 'functions'] as const)
-    spec[list]?.forEach((c, i) => c.envs?.forEach((e, j) => check(e.value, [list, i, 'envs', j, 'value'], c.name)));
+    spec[list]?.forEach((c, i) =>
+      c.envs?.forEach((e, j) => check(e.value, [list, i, 'envs', j, 'value'], c.name, e.scope)),
+    );
 }

@@ -33,6 +33,7 @@ export async function startRouter(
     port: 0,
     limits: { ...LIMITS, ...limits },
     onAccess: (e) => log.push(e),
+    hosts: { names: ['x'] }, // the raw requests' Host
     ...extra,
   });
   const url = await router.listen();

@@ -59,12 +59,13 @@ it('a build that outlives the profile timeout fails and keeps what it printed', 
   expect(readFileSync(buildLogPath('test-build-slow', 'box'), 'utf8')).toMatch(/about to sleep/);
 });
 
-it('a component without a Dockerfile gets a clear "not supported yet" error', async () => {
-  const spec = 'name: bp\nservices:\n  - name: web\n    github: {repo: a/b}\n    environment_slug: node-js\n';
+it('a component whose buildpack rehearse does not reproduce gets the Dockerfile way out', async () => {
+  const spec = 'name: bp\nservices:\n  - name: web\n    github: {repo: a/b}\n    environment_slug: php\n';
   const c = loadSpecText('/r/.do/app.yaml', spec).model!.components[0]!;
   await expect(buildComponent(docker, c, { appId: 'x', timeoutSeconds: 5 })).rejects.toMatchObject({
     code: 'BUILD_UNSUPPORTED',
-    hint: expect.stringMatching(/add a Dockerfile and set dockerfile_path for "web"/),
+    message: expect.stringMatching(/names environment_slug php, which rehearse's buildpack stand-in does not build/),
+    hint: expect.stringMatching(/add a Dockerfile to the component's source_dir and set dockerfile_path for "web"/),
   });
 });
 

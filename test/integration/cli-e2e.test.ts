@@ -12,7 +12,7 @@ describe('a detached session', () => {
     // A SECRET whose value comes from .env, to check it never shows.
     appendFileSync(
       path.join(dir, '.do/app.yaml'),
-      '      - key: API_KEY\n        type: SECRET\n        scope: RUN_TIME\n',
+      '      - key: API_KEY\n        type: SECRET\n        scope: RUN_TIME\n      - key: SELF_URL\n        value: ${APP_URL}\n',
     );
     writeFileSync(path.join(dir, '.env'), 'API_KEY=sk-live-0123456789\n');
     const up = cli(['up', '--detach', '--port', '0'], dir);
@@ -50,6 +50,10 @@ describe('a detached session', () => {
     expect(r.stdout).toMatch(/^GREETING=hello$/m);
     expect(r.stdout).not.toContain('sk-live');
     expect(cli(['exec', 'web', '--', 'sh', '-c', 'test "$API_KEY" = sk-live-0123456789'], dir).status).toBe(0);
+    // ${APP_URL} as production forms it (https, the app's domain, no port), and the same inside the container.
+    const url = /^SELF_URL=(https:\/\/hello-[0-9a-z]{5}\.ondigitalocean\.app)$/m.exec(r.stdout)?.[1];
+    expect(url).toBeDefined();
+    expect(cli(['exec', 'web', '--', 'printenv', 'SELF_URL'], dir).stdout).toBe(`${url}\n`);
   });
 
   it('restart brings the component back live', () => {
@@ -94,7 +98,7 @@ static_sites:
 it('usage errors exit 2, and every command has --help with an example', () => {
   expect(cli(['up', '--router', 'fast']).status).toBe(2);
   expect(cli(['nosuchcommand']).status).toBe(2);
-  for (const c of ['up', 'down', 'validate', 'ps', 'logs', 'exec', 'restart', 'env', 'cost', 'doctor']) {
+  for (const c of ['up', 'down', 'validate', 'ps', 'logs', 'exec', 'restart', 'env', 'cost', 'doctor', 'dockerfile']) {
     const h = cli([c, '--help']);
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/Examples?:\n {2}\$ rehearse /);

@@ -28,9 +28,11 @@ describe('a running up --watch --port 0', () => {
     cli(['down', '-t', '0'], dir);
   });
 
-  it('gives ${APP_URL} the port the router listens on, not 8080', () => {
+  it("gives ${APP_URL} production's form (no local port), and `env` shows what the container got", () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const r = cli(['exec', 'web', '--', 'printenv', 'SELF_URL'], dir);
-    expect(r.stdout.trim()).toBe(url);
+    expect(r.stdout.trim()).toMatch(/^https:\/\/hello-[0-9a-z]{5}\.ondigitalocean\.app$/);
+    expect(cli(['env', 'web'], dir).stdout).toContain(`SELF_URL=${r.stdout.trim()}`);
   });
 
   it('rolls nothing out when a spec edit changes no component', async () => {

@@ -1,7 +1,9 @@
 /** Every Docker object rehearse creates is gone after down, after Ctrl-C, and after SIGKILL plus a new up. */
 import Docker from 'dockerode';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { projectIdFor } from '../../src/app/app-id.js';
 import { startApp } from '../../src/app/index.js';
 import { cli, copyExample, spawnCli } from '../helpers/cli.js';
 
@@ -67,4 +69,36 @@ it('a Ctrl-C the moment the app comes up still stops it and removes everything',
   expect(await up.exited).toBe(0);
   const left = await docker.listContainers({ all: true, filters: { label: ['rehearse.component=web'] } });
   expect(left.filter((c) => c.Labels['rehearse.pid'] === String(up.child.pid))).toEqual([]);
+});
+
+it("the orphan sweep never removes another user's or another machine's app, whatever its pid means here", async () => {
+  const dir = copyExample('hello');
+  const project = projectIdFor(path.join(dir, '.do/app.yaml'));
+  const gone = spawnSync('true').pid!; // a pid no process holds on this machine any more
+  // A teammate's live app of the same project on a shared engine, and the same user's app on a CI box.
+  const foreign = [
+    { owner: 'alice@laptop', host: 'laptop' },
+    { owner: process.env.REHEARSE_OWNER ?? 'me', host: 'ci-box' },
+  ];
+  const nets = await Promise.all(
+    foreign.map((f, i) =>
+      docker.createNetwork({
+        Name: `rehearse-foreign-${project}-${i}`,
+        Labels: {
+          'rehearse.app': `foreign-${project}-${i}`,
+          'rehearse.project': project,
+          'rehearse.owner': f.owner,
+          'rehearse.host': f.host,
+          'rehearse.pid': String(gone),
+        },
+      }),
+    ),
+  );
+  try {
+    const app = await startApp({ spec: path.join(dir, '.do/app.yaml') }); // sweeps the project's orphans
+    await app.stop();
+    for (const n of nets) expect((await n.inspect()).Labels?.['rehearse.host']).toMatch(/laptop|ci-box/);
+  } finally {
+    await Promise.all(nets.map((n) => n.remove().catch(() => undefined)));
+  }
 });

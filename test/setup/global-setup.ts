@@ -18,7 +18,12 @@ export async function setup() {
       'integration tests need a Docker engine: run "npm test" (it starts one) or "bash scripts/docker-engine"',
     );
   }
-  for (const image of ['node:20-bookworm-slim', 'python:3.11-slim-bookworm'])
+  for (const image of [
+    'node:20-bookworm-slim',
+    'python:3.11-slim-bookworm',
+    'rehearse/stand-in-postgresql:15',
+    'rehearse/stand-in-redis:7.0',
+  ])
     await docker
       .getImage(image)
       .inspect()

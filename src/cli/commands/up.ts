@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
@@ -8,7 +8,7 @@ import { startControl } from '../../app/control.js';
 import { parityReport } from '../../app/parity.js';
 import { specFileOf } from '../../app/load-model.js';
 import { costLines } from '../../app/reports.js';
-import { readSession, removeSession, sessionLog, writeSession } from '../../app/session.js';
+import { openSessionLog, readSession, removeSession, writeSession } from '../../app/session.js';
 import { startApp } from '../../app/start-app.js';
 import type { AppEvent, RunningApp } from '../../app/types.js';
 import { RehearseError } from '../../shared/errors.js';
@@ -69,7 +69,9 @@ Examples:
       if (opts.detach) return detach(opts);
       if (opts.host && opts.host !== '127.0.0.1' && opts.host !== 'localhost')
         process.stderr.write(
-          pc.yellow(`warning: --host ${opts.host} exposes the router (and your app) beyond this machine\n`),
+          pc.yellow(
+            `warning: --host ${opts.host} exposes the router (and your app) beyond this machine, and widens the Host names the edge answers (DNS rebinding protection: ${/^(0\.0\.0\.0|::|\[::\])$/.test(opts.host) ? 'off' : `also ${opts.host}`})\n`,
+          ),
         );
       const onEvent = renderEvents(program.opts().verbose === true);
       // Signals first, and one handler for the whole run: a Ctrl-C that lands while the app starts must still stop
@@ -176,7 +178,8 @@ function renderEvents(verbose: boolean) {
 function summary(app: RunningApp) {
   out('');
   out(pc.bold(`${app.name} is up on ${app.profile.title} rules: ${pc.underline(app.routerUrl)}`));
-  const cost = costLines(app.model);
+  if (app.httpsUrl) out(`  also over HTTPS: ${pc.underline(app.httpsUrl)}`);
+  const cost = costLines(app.model, app.profile);
   for (const c of app.model.components) {
     const route = app.model.routes.find((r) => r.component === c.name)?.prefix;
     const health = c.health
@@ -189,6 +192,8 @@ function summary(app: RunningApp) {
       `  ${c.kind.padEnd(11)} ${c.name.padEnd(18)} ${c.kind === 'static_site' ? 'served by the edge'.padEnd(30) : `${c.instanceCount}x ${c.size.slug} (${c.size.memory_mib} MiB)`.padEnd(30)} ${(route ? `route ${route}` : '').padEnd(14)} ${health.padEnd(22)} $${usd.toFixed(2)}/mo`,
     );
   }
+  for (const d of cost.filter((l) => l.kind === 'database'))
+    out(`  ${'database'.padEnd(11)} ${d.component.padEnd(18)} ${d.slug.padEnd(68)} $${d.usdPerMonth.toFixed(2)}/mo`);
   out(`  monthly cost on ${app.profile.title}: $${cost.reduce((s, l) => s + l.usdPerMonth, 0).toFixed(2)}`);
   const parity = parityReport(app);
   out(pc.bold('  parity: emulated with production values'));
@@ -250,6 +255,8 @@ async function serveUntilStopped(app: RunningApp, opts: UpOptions, signals: Sign
   });
   out(pc.dim(opts.watch ? 'watching for changes; Ctrl-C to stop' : 'Ctrl-C to stop'));
   await done;
+  // A second Ctrl-C's kill also ends the graceful stop: its own path exits (130), not this one.
+  if (killing) return;
   control.close();
   removeSession(app.project);
   out('stopped; every container and network removed');
@@ -265,9 +272,7 @@ async function detach(opts: UpOptions) {
     throw new RehearseError('USAGE', `this app is already running (pid ${running.pid}) at ${running.url}`, {
       hint: 'use "rehearse ps" and "rehearse logs", or stop it with "rehearse down"',
     });
-  const log = sessionLog(project);
-  mkdirSync(path.dirname(log), { recursive: true });
-  const fd = openSync(log, 'w');
+  const { fd, file: log } = openSessionLog(project);
   const args = [
     path.resolve(process.argv[1]!),
     ...(process.argv.includes('--verbose') ? ['--verbose'] : []),

@@ -42,7 +42,14 @@ describe('diffModels', () => {
       { changed: ['web'] },
     ],
     ['a changed job', BASE.replace('kind: PRE_DEPLOY', 'kind: POST_DEPLOY'), {}, { changed: ['migrate'] }],
-    ['another app URL (the bindable moves)', BASE, { appUrl: 'http://127.0.0.1:9999' }, { changed: ['queue'] }],
+    // App Platform's ${APP_URL} is production's (https://<domain>, no port): the router's port does not move it.
+    ["another router port (APP_URL stays production's)", BASE, { appUrl: 'http://127.0.0.1:9999' }, {}],
+    [
+      'another domain (the bindable moves)',
+      `${BASE}domains: [{domain: shop.example.com}]\n`,
+      {},
+      { changed: ['queue'] },
+    ],
     [
       'a component added',
       `${BASE}  - name: seed\n    kind: POST_DEPLOY\n    github: {repo: a/b, branch: main}\n    dockerfile_path: Dockerfile\n`,

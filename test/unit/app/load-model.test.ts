@@ -60,7 +60,11 @@ describe('loadModel', () => {
   it('takes the secrets and the app URL from its inputs', () => {
     const m = modelOf(loadModel(inputs(path.join(repo(), '.do/app.yaml'))));
     const env = Object.fromEntries(m.components[0]!.env.map((e) => [e.key, e.value]));
-    expect(env).toMatchObject({ TOKEN: 'tok-1', SELF: 'http://127.0.0.1:4321' });
+    // App Platform's ${APP_URL}: production's form (https, the app's domain), never the router's local port.
+    expect(env).toMatchObject({
+      TOKEN: 'tok-1',
+      SELF: expect.stringMatching(/^https:\/\/[a-z0-9-]+-[0-9a-z]{5}\.ondigitalocean\.app$/),
+    });
   });
 
   it('gives equal models for equal inputs (a reload changes nothing)', () => {

@@ -59,7 +59,18 @@ describe('parityReport', () => {
       'emulated',
       /^filesystem: writable, wiped when an instance restarts, replaced once it has written \d+ MiB/,
     ],
-    ['what is never emulated', () => report(), 'notEmulated', /^the rest of the sandbox .*amd64-only images, TLS/],
+    [
+      'the request production sends',
+      () => report(),
+      'emulated',
+      /^request shape: the app sees Host [a-z0-9-]+\.ondigitalocean\.app, X-Forwarded-Proto https, the client in X-Forwarded-For and do-connecting-ip/,
+    ],
+    [
+      'what is never emulated',
+      () => report(),
+      'notEmulated',
+      /^the rest of the sandbox .*amd64-only images, the CDN cache/,
+    ],
   ])('%s', (_what, run, side, line) => {
     expect(run()[side]).toContainEqual(expect.stringMatching(line));
   });

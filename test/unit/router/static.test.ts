@@ -16,6 +16,9 @@ beforeAll(async () => {
   writeFileSync(path.join(site, 'docs', 'index.html'), '<h1>docs</h1>');
   writeFileSync(path.join(site, '404.html'), '<h1>lost</h1>');
   writeFileSync(path.join(dir, 'secret.txt'), 'TOP SECRET');
+  writeFileSync(path.join(site, '.env'), 'SECRET_KEY=hunter2');
+  mkdirSync(path.join(site, '.git'));
+  writeFileSync(path.join(site, '.git', 'config'), 'url = https://token@example.invalid');
   symlinkSync(path.join(dir, 'secret.txt'), path.join(site, 'leak.txt'));
   spa = await startRouter(
     [route('/', 'web'), route('/shop', 'shop')],
@@ -47,6 +50,11 @@ describe('static sites', () => {
     expect([lost.status, lost.body.toString()]).toEqual([404, '<h1>lost</h1>']);
     const deep = await get(spa.url + '/shop/cart/42');
     expect([deep.status, deep.body.toString()]).toEqual([200, '<h1>home</h1>']);
+  });
+  it.each(['/.env', '/%2eenv', '/.git/config', '/docs/../.env'])('never serves a dotfile: %s', async (p) => {
+    const res = await get(spa.url + p);
+    expect(res.status).toBe(404);
+    expect(res.body.toString()).not.toMatch(/hunter2|token@/);
   });
   it('sends ETags and answers 304 to a matching If-None-Match', async () => {
     const first = await get(spa.url + '/app.js');

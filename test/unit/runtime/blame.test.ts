@@ -41,7 +41,7 @@ describe('hosts a job could not reach', () => {
   it('says why: a database not running, a service not up before PRE_DEPLOY, a worker without a name, an unknown name', () => {
     const t = (host: string) => ({ host, how: 'not resolved' });
     expect(whyUnreachable(model, 'the job "m"', t('db'), 'PRE_DEPLOY')).toMatch(
-      /the spec's PG database "db", which is not running here/,
+      /the spec's PG database "db"\. Connect with its bindable variables/,
     );
     expect(whyUnreachable(model, 'the job "m"', t('api'), 'PRE_DEPLOY')).toMatch(
       /PRE_DEPLOY jobs run before any service starts/,

@@ -112,11 +112,22 @@ ${svc('api')}    http_port: 9000
   );
   const run = Object.fromEntries(m.components[0]!.env.map((e) => [e.key, e.value]));
   it('resolves app, component and database bindables to local values', () => {
-    expect(run.BASE).toBe('http://127.0.0.1:8080/x');
+    // Production's form: the platform's default domain, https, no port (the router's address is not the app's).
+    expect(run.BASE).toMatch(/^https:\/\/app-[0-9a-z]{5}\.ondigitalocean\.app\/x$/);
     expect(run.API).toBe('http://api:9000');
-    expect(run.DB).toBe('postgresql://doadmin:local@db:5432/defaultdb');
-    expect(run.SELF).toBe('http://127.0.0.1:8080/');
+    expect(run.DB).toBe('postgresql://doadmin:generated-at-up@db:25060/defaultdb?sslmode=require');
+    expect(run.SELF).toBe(run.BASE!.replace(/x$/, ''));
     expect(run.TOKEN_COPY).toBe('t0k3n');
+  });
+  it("${APP_DOMAIN} and ${APP_URL} name the spec's PRIMARY domain when it has one", () => {
+    const d = model(
+      `name: app\ndomains: [{domain: www.example.com, type: ALIAS}, {domain: Example.com, type: PRIMARY}]\nservices:\n${svc('web')}    envs: [{key: D, value: "\${APP_DOMAIN}"}, {key: U, value: "\${APP_URL}"}]\n`,
+    );
+    expect(d.domain).toBe('example.com');
+    expect(d.components[0]!.env.filter((e) => e.key === 'D' || e.key === 'U').map((e) => e.value)).toEqual([
+      'example.com',
+      'https://example.com',
+    ]);
   });
   it('takes SECRETs without a value from the given env, and warns (validate) or fails (up) without one', () => {
     const spec = `name: app\nservices:\n${svc('web')}    envs: [{key: KEY, type: SECRET}, {key: ENC, type: SECRET, value: "EV[1:abc:def]"}]\n`;
