@@ -22,6 +22,7 @@ import { Instance } from './instance.js';
 import { isolateSiblings } from './isolation.js';
 import { jobFailure, runJob, Scheduler, type JobRun } from './jobs.js';
 import { masker } from './logs.js';
+import { execFormFix } from '../spec/lints/shell-form-cmd.js';
 
 export interface RuntimeEvents {
   buildLine?(component: string, line: string): void;
@@ -349,12 +350,7 @@ export class AppRuntime {
           inst.component.name,
           `${inst.name} did not exit on SIGTERM and was killed after its ${grace} s grace period, with any requests in flight: ${
             shell
-              ? `its CMD is in shell form, so /bin/sh is PID 1 and never passes SIGTERM on; write it in exec form, CMD ${JSON.stringify(
-                  cmd
-                    .slice(sh + 2)
-                    .join(' ')
-                    .split(/\s+/),
-                )}`
+              ? `its CMD is in shell form, so /bin/sh is PID 1 and never passes SIGTERM on; ${execFormFix('CMD', cmd.slice(sh + 2).join(' '))}`
               : 'handle SIGTERM (stop accepting, finish requests, exit), and run the app as PID 1 (exec form, or exec in a script)'
           }.`,
         );

@@ -128,3 +128,19 @@ describe('a Node app started by npm start, its SECRET in a gitignored .env', () 
     expect(await res.text()).toBe('ok /after-restart');
   });
 });
+
+it("validate's shell-form fix keeps $PORT working (exec form would pass it unexpanded), and CMD exec is not flagged", () => {
+  const dir = gitApp('shell-port', {
+    '.do/app.yaml': spec('qa-shell-port', '    http_port: 8000\n'),
+    Dockerfile: 'FROM python:3.11-slim-bookworm\nCMD gunicorn app:app --bind 0.0.0.0:$PORT --worker-tmp-dir /dev/shm\n',
+  });
+  const r = cli(['validate'], dir);
+  expect(r.stdout).toMatch(/CMD is in shell form/);
+  expect(r.stdout).toMatch(/fix: prefix it with exec[^\n]*: CMD exec gunicorn app:app --bind 0\.0\.0\.0:\$PORT/);
+  expect(r.stdout).not.toMatch(/"0\.0\.0\.0:\$PORT"/);
+  writeFileSync(
+    path.join(dir, 'Dockerfile'),
+    'FROM python:3.11-slim-bookworm\nCMD exec gunicorn app:app --bind 0.0.0.0:$PORT --worker-tmp-dir /dev/shm\n',
+  );
+  expect(cli(['validate'], dir).stdout).not.toMatch(/shell form/);
+});
