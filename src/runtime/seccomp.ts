@@ -79,8 +79,10 @@ const base: Rule[] = [
  * environment, for the rules that name the commands they leave alone.
  */
 export function seccompProfile(profile: Profile, command: string): string {
+  // A shell-form CMD is `/bin/sh -c "..."`: the shell's own -c is not the program's (gunicorn's -c names a config).
+  const program = command.replace(/(^|\s)(\/usr)?(\/bin\/)?(ba|da)?sh\s+-c\s/g, '$1');
   const platform = profile.sandbox.syscalls.filter(
-    (r) => !r.unless_command_matches || !new RegExp(r.unless_command_matches).test(command),
+    (r) => !r.unless_command_matches || !new RegExp(r.unless_command_matches).test(program),
   );
   return JSON.stringify({
     defaultAction: 'SCMP_ACT_ALLOW',
